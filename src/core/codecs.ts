@@ -1,0 +1,87 @@
+import { ConfigurationError } from "./errors.js";
+
+/** Turns bodies into bytes and back for one family of content types. */
+export interface Codec {
+  /** The content type written on messages this codec encodes. */
+  readonly contentType: string;
+  /** Whether this codec decodes the given (lower-cased, parameter-free) content type. */
+  accepts(contentType: string): boolean;
+  encode(value: unknown): Uint8Array;
+  decode(bytes: Uint8Array): unknown;
+}
+
+const textEncoder = new TextEncoder();
+const textDecoder = new TextDecoder("utf-8", { fatal: true });
+
+export const jsonCodec: Codec = {
+  contentType: "application/json",
+  accepts: (type) => type === "application/json" || type.endsWith("+json"),
+  encode: (value) => textEncoder.encode(JSON.stringify(value)),
+  decode: (bytes) => (bytes.byteLength === 0 ? undefined : JSON.parse(textDecoder.decode(bytes))),
+};
+
+export const textCodec: Codec = {
+  contentType: "text/plain",
+  accepts: (type) => type.startsWith("text/"),
+  encode: (value) => textEncoder.encode(String(value)),
+  decode: (bytes) => textDecoder.decode(bytes),
+};
+
+export const bytesCodec: Codec = {
+  contentType: "application/octet-stream",
+  accepts: (type) => type === "application/octet-stream",
+  encode: (value) => {
+    if (value instanceof Uint8Array) return value;
+    throw new ConfigurationError("the bytes codec encodes only Uint8Array (or Buffer) bodies");
+  },
+  decode: (bytes) => bytes,
+};
+
+function mediaType(contentType: string): string {
+  return (contentType.split(";")[0] ?? "").trim().toLowerCase();
+}
+
+/**
+ * Codecs keyed by content type. Encoding picks by the body's JavaScript type unless the caller names a
+ * content type; decoding picks by the message's content type, and a message without one is read as JSON
+ * when it parses, and handed over as bytes otherwise (FastStream does the same).
+ */
+export class CodecRegistry {
+  readonly #codecs: readonly Codec[];
+
+  constructor(extra: readonly Codec[] = []) {
+    // User codecs come first so they can take over a built-in content type.
+    this.#codecs = [...extra, jsonCodec, textCodec, bytesCodec];
+  }
+
+  encode(value: unknown, contentType?: string): { body: Uint8Array; contentType: string | undefined } {
+    if (contentType !== undefined) {
+      return { body: this.#find(contentType).encode(value), contentType };
+    }
+    if (value === undefined) return { body: new Uint8Array(0), contentType: undefined };
+    if (value instanceof Uint8Array) return { body: value, contentType: bytesCodec.contentType };
+    if (typeof value === "string") return { body: textCodec.encode(value), contentType: textCodec.contentType };
+    return { body: jsonCodec.encode(value), contentType: jsonCodec.contentType };
+  }
+
+  decode(bytes: Uint8Array, contentType: string | undefined): unknown {
+    if (contentType === undefined || contentType === "") {
+      if (bytes.byteLength === 0) return undefined;
+      try {
+        return jsonCodec.decode(bytes);
+      } catch {
+        return bytes;
+      }
+    }
+    return this.#find(contentType).decode(bytes);
+  }
+
+  #find(contentType: string): Codec {
+    const type = mediaType(contentType);
+    const codec = this.#codecs.find((candidate) => candidate.accepts(type));
+    if (codec === undefined) {
+      throw new ConfigurationError(`no codec for content type "${contentType}"; pass one in the broker's \`codecs\` option`);
+    }
+    return codec;
+  }
+}

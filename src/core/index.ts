@@ -1,0 +1,43 @@
+// The broker-agnostic core: what users import from "postline" and what adapters build on.
+export { App, type AppOptions, type Hook, type Startable } from "./app.js";
+export { ackPolicies, settlementFor, type AckPolicy } from "./ack-policy.js";
+export { Broker, useTransport, type BrokerOptions } from "./broker.js";
+export { CodecRegistry, bytesCodec, jsonCodec, textCodec, type Codec } from "./codecs.js";
+export { currentContext, type MessageContext, type SettledListener, type SubscriberInfo } from "./context.js";
+export {
+  AckMessage,
+  ConfigurationError,
+  DecodeError,
+  FeatureNotSupportedError,
+  HandlerError,
+  MessageTooLargeError,
+  MissingPeerDependencyError,
+  NackMessage,
+  NoRespondersError,
+  NotConnectedError,
+  PostlineError,
+  RejectMessage,
+  RequestTimeoutError,
+  SettlementSignal,
+  ValidationError,
+  type ValidationIssue,
+} from "./errors.js";
+export { consoleLogger, silentLogger, type LogLevel, type Logger } from "./logger.js";
+export type { Headers, IncomingMessage, OutgoingMessage, PublishCommand, PublishKind, Settlement } from "./message.js";
+export { composeConsume, composePublish, type ConsumeChain, type Middleware, type PublishNext, type PublishOutcome } from "./middleware.js";
+export type { PublishApi, PublishOptions, Reply, RequestOptions } from "./publish-api.js";
+export type { Publisher, PublisherOptions } from "./publisher.js";
+export type { BodyOf, SubscriberBuilder } from "./registry.js";
+export { Router, type RouterOptions } from "./router.js";
+export type { InferBody, StandardSchemaV1 } from "./schema.js";
+export { Subscriber, type Handler, type SubscriberOptions } from "./subscriber.js";
+export type { MessagingFacts, SubscriptionFacts, TelemetryProvider } from "./telemetry/provider.js";
+export type {
+  BatchOptions,
+  Delivery,
+  DeliveryHandler,
+  SubscriptionSpec,
+  Transport,
+  TransportCapabilities,
+  TransportSubscription,
+} from "./transport.js";

@@ -1,0 +1,57 @@
+import type { IncomingMessage, PublishCommand } from "./message.js";
+import type { MessageContext } from "./context.js";
+
+/** A request's reply, or nothing for a plain publish. */
+export type PublishOutcome = IncomingMessage | undefined;
+
+export type PublishNext = (command: PublishCommand) => Promise<PublishOutcome>;
+
+/**
+ * Wraps message handling and publishing. Both scopes are optional. The first middleware in a list is the
+ * outermost wrapper, and lists nest broker → router → subscriber (publishers: broker → router → subscriber →
+ * publisher), so a broker-level middleware sees everything its routers' middlewares see, and more.
+ *
+ * `consume` wraps decoding, validation, the handler and the publishing of its result; the message is settled
+ * after the whole chain returns or throws, and `context.onSettled` reports how.
+ *
+ * `broker` brands a middleware that only fits one kind of broker (the telemetry middlewares do); attaching it
+ * to another kind fails to type-check, and fails at construction if types were bypassed.
+ */
+export interface Middleware<BrokerKind extends string = string> {
+  readonly broker?: BrokerKind;
+  consume?(context: MessageContext, next: () => Promise<void>): Promise<void>;
+  publish?(command: PublishCommand, next: PublishNext): Promise<PublishOutcome>;
+}
+
+export type ConsumeChain = (context: MessageContext, inner: () => Promise<void>) => Promise<void>;
+
+/** Runs `consume` scopes outermost first, ending in `inner`. Composed once per subscriber, run per delivery. */
+export function composeConsume(middlewares: readonly Middleware[]): ConsumeChain {
+  const scopes = middlewares.filter((middleware) => middleware.consume !== undefined);
+  if (scopes.length === 0) return (_context, inner) => inner();
+  return (context, inner) => {
+    const dispatch = (index: number): Promise<void> => {
+      const middleware = scopes[index];
+      if (middleware === undefined) return inner();
+      let called = false;
+      return middleware.consume!(context, () => {
+        if (called) return Promise.reject(new Error("a consume middleware called next() twice"));
+        called = true;
+        return dispatch(index + 1);
+      });
+    };
+    return dispatch(0);
+  };
+}
+
+/** Runs `publish` scopes outermost first, ending in `send`. */
+export function composePublish(middlewares: readonly Middleware[], send: PublishNext): PublishNext {
+  const scopes = middlewares.filter((middleware) => middleware.publish !== undefined);
+  if (scopes.length === 0) return send;
+  const dispatch = (index: number, command: PublishCommand): Promise<PublishOutcome> => {
+    const middleware = scopes[index];
+    if (middleware === undefined) return send(command);
+    return middleware.publish!(command, (next) => dispatch(index + 1, next));
+  };
+  return (command) => dispatch(0, command);
+}

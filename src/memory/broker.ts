@@ -1,0 +1,27 @@
+import { Broker, Router, type RouterOptions } from "../core/index.js";
+import { MemoryHub } from "./hub.js";
+import type { MemoryBrokerOptions, MemoryPublishOptions, MemorySubscribeOptions } from "./options.js";
+import { MemoryTransport } from "./transport.js";
+
+/**
+ * The in-process broker: real destinations, consumer groups, acks and redelivery, request/reply and
+ * backpressure, without a network. The demo's default broker and the engine of `postline/testing`.
+ */
+export class MemoryBroker extends Broker<"memory", MemorySubscribeOptions, MemoryPublishOptions> {
+  readonly hub: MemoryHub;
+
+  constructor(options: MemoryBrokerOptions = {}) {
+    const hub = options.hub ?? new MemoryHub(options.bufferSize === undefined ? {} : { bufferSize: options.bufferSize });
+    super("memory", new MemoryTransport(hub), options);
+    this.hub = hub;
+    hub.onDrop = (envelope, reason) => {
+      this.logger.warn(`dropped a ${reason} message (no deadLetter destination)`, { destination: envelope.destination, messageId: envelope.messageId });
+    };
+  }
+}
+
+export class MemoryRouter extends Router<"memory", MemorySubscribeOptions, MemoryPublishOptions> {
+  constructor(options: RouterOptions<"memory"> = {}) {
+    super("memory", options);
+  }
+}

@@ -1,0 +1,88 @@
+import { randomUUID } from "node:crypto";
+import type { Headers } from "../core/index.js";
+import type { MemoryEnvelope, QueuedMessage } from "./envelope.js";
+import { GroupQueue, type GroupMember } from "./group-queue.js";
+
+export interface MemoryHubOptions {
+  /** Messages a group may buffer before publishers wait (default 10 000). */
+  readonly bufferSize?: number;
+}
+
+export interface JoinOptions {
+  /** Subscribers sharing a group split the messages; without one, each subscriber gets every message. */
+  readonly group: string | undefined;
+  /** Where rejected messages go (published there with the reason in headers); dropped when absent. */
+  readonly deadLetter: string | undefined;
+  /** Deliveries after which a nacked message is dead-lettered instead of requeued. */
+  readonly maxDeliveries: number | undefined;
+}
+
+/**
+ * The in-process message server. Destinations fan out to every group; a group's members compete. Brokers
+ * that share a hub talk to each other, as services on one real broker would. Nothing leaves the process.
+ */
+export class MemoryHub {
+  readonly #destinations = new Map<string, Map<string, GroupQueue>>();
+  readonly #capacity: number;
+  #sequence = 0;
+  /** Called for a rejected message that has no dead-letter destination. */
+  onDrop: (envelope: MemoryEnvelope, reason: string) => void = () => {};
+
+  constructor(options: MemoryHubOptions = {}) {
+    this.#capacity = options.bufferSize ?? 10_000;
+  }
+
+  /** Whether anyone subscribes to the destination (requests to nobody fail fast). */
+  hasSubscribers(destination: string): boolean {
+    const groups = this.#destinations.get(destination);
+    if (groups === undefined) return false;
+    for (const queue of groups.values()) if (queue.memberCount > 0) return true;
+    return false;
+  }
+
+  /** Buffers the message for every group of the destination; waits while a group's buffer is full. */
+  async publish(message: Omit<MemoryEnvelope, "sequence" | "timestamp">): Promise<void> {
+    const groups = this.#destinations.get(message.destination);
+    if (groups === undefined || groups.size === 0) return;
+    const envelope: MemoryEnvelope = { ...message, timestamp: Date.now(), sequence: ++this.#sequence };
+    for (const queue of groups.values()) {
+      const pushed = queue.push({ envelope, deliveryCount: 1 });
+      if (queue.size >= queue.capacity) await pushed;
+    }
+  }
+
+  join(destination: string, member: GroupMember, options: JoinOptions): () => void {
+    let groups = this.#destinations.get(destination);
+    if (groups === undefined) {
+      groups = new Map();
+      this.#destinations.set(destination, groups);
+    }
+    const key = options.group === undefined ? `anonymous:${randomUUID()}` : `group:${options.group}`;
+    let queue = groups.get(key);
+    if (queue === undefined) {
+      queue = new GroupQueue(this.#capacity, options.maxDeliveries, (message) => this.#reject(message, options));
+      groups.set(key, queue);
+    }
+    const joined = queue;
+    joined.join(member);
+    return () => {
+      joined.leave(member);
+      // A named group keeps its buffer for the next member, as a durable queue would; an anonymous one goes.
+      if (options.group === undefined) groups.delete(key);
+    };
+  }
+
+  #reject(message: QueuedMessage, options: JoinOptions): void {
+    const { envelope } = message;
+    if (options.deadLetter === undefined) {
+      this.onDrop(envelope, "rejected");
+      return;
+    }
+    const headers: Headers = {
+      ...envelope.headers,
+      "x-postline-dead-letter-from": envelope.destination,
+      "x-postline-delivery-count": String(message.deliveryCount),
+    };
+    void this.publish({ ...envelope, destination: options.deadLetter, headers });
+  }
+}

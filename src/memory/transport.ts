@@ -1,0 +1,105 @@
+import { randomUUID } from "node:crypto";
+import {
+  NoRespondersError,
+  type DeliveryHandler,
+  type IncomingMessage,
+  type PublishCommand,
+  type SubscriptionSpec,
+  type Transport,
+  type TransportCapabilities,
+  type TransportSubscription,
+} from "../core/index.js";
+import type { MemoryEnvelope, QueuedMessage } from "./envelope.js";
+import type { GroupMember } from "./group-queue.js";
+import { MemoryHub } from "./hub.js";
+import type { MemoryPublishOptions, MemorySubscribeOptions } from "./options.js";
+import { memoryTelemetry } from "./telemetry.js";
+
+const capabilities: TransportCapabilities = {
+  requestReply: "inbox",
+  batchPublish: true,
+  batchConsume: true,
+  consumerGroups: true,
+  redelivery: true,
+};
+
+function toIncoming(queued: QueuedMessage): IncomingMessage<MemoryEnvelope> {
+  const { envelope } = queued;
+  return {
+    body: envelope.body,
+    headers: envelope.headers,
+    destination: envelope.destination,
+    contentType: envelope.contentType,
+    correlationId: envelope.correlationId,
+    messageId: envelope.messageId,
+    replyTo: envelope.replyTo,
+    deliveryCount: queued.deliveryCount,
+    raw: envelope,
+  };
+}
+
+/** Translates between core and the in-process hub. */
+export class MemoryTransport implements Transport<MemorySubscribeOptions, MemoryPublishOptions, MemoryEnvelope> {
+  readonly kind = "memory";
+  readonly capabilities = capabilities;
+  readonly telemetry = memoryTelemetry;
+  readonly hub: MemoryHub;
+  readonly #leaves = new Set<() => void>();
+
+  constructor(hub: MemoryHub) {
+    this.hub = hub;
+  }
+
+  async connect(): Promise<void> {}
+
+  async close(): Promise<void> {
+    for (const leave of this.#leaves) leave();
+    this.#leaves.clear();
+  }
+
+  async subscribe(spec: SubscriptionSpec<MemorySubscribeOptions>, handler: DeliveryHandler<MemoryEnvelope>): Promise<TransportSubscription> {
+    const member: GroupMember = {
+      concurrency: spec.concurrency,
+      batch: spec.batch,
+      inFlight: 0,
+      deliver: (messages, settle) =>
+        handler({
+          messages: messages.map(toIncoming),
+          settle: async (settlement) => settle(settlement),
+        }),
+    };
+    const leave = this.hub.join(spec.destination, member, {
+      group: spec.options.group,
+      deadLetter: spec.options.deadLetter,
+      maxDeliveries: spec.options.maxDeliveries,
+    });
+    this.#leaves.add(leave);
+    return {
+      stop: async () => {
+        this.#leaves.delete(leave);
+        leave();
+      },
+    };
+  }
+
+  async publish(command: PublishCommand<MemoryPublishOptions>): Promise<void> {
+    if (command.kind === "request" && !this.hub.hasSubscribers(command.destination)) {
+      throw new NoRespondersError(command.destination);
+    }
+    for (const message of command.messages) {
+      await this.hub.publish({
+        destination: command.destination,
+        body: message.body,
+        headers: message.headers,
+        contentType: message.contentType,
+        correlationId: message.correlationId,
+        messageId: message.messageId,
+        replyTo: command.replyTo,
+      });
+    }
+  }
+
+  createInboxName(): string {
+    return `_INBOX.${randomUUID()}`;
+  }
+}
