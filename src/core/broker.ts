@@ -67,10 +67,10 @@ export class Broker<Kind extends string, SubscribeOptions = unknown, PublishOpti
     validateBrokerOptions(options);
     this.#middlewares = options.middlewares ?? [];
     for (const middleware of this.#middlewares) this.checkMiddleware(middleware);
-    const broker = this;
+    const currentTransport = (): Transport => this.#transport;
     this.#runtime = {
       get transport() {
-        return broker.#transport as Transport;
+        return currentTransport();
       },
       codecs: this.#codecs,
       logger: this.#logger,
@@ -215,7 +215,7 @@ export class Broker<Kind extends string, SubscribeOptions = unknown, PublishOpti
         throw error;
       }
     }
-    this.#requests ??= new InboxRequests(this.#transport as Transport, this.#logger);
+    this.#requests ??= new InboxRequests(this.#transport, this.#logger);
     return this.#requests.request(command, timeoutMs);
   };
 
@@ -238,7 +238,8 @@ export class Broker<Kind extends string, SubscribeOptions = unknown, PublishOpti
     }
     if (result !== undefined) {
       for (const publisher of publishers) {
-        const command = this.#command("publish", publisher.destination, [result], { ...publisher.options, correlationId }, true);
+        const options = { ...(publisher.options as PublishOptions & Record<string, unknown>), correlationId };
+        const command = this.#command("publish", publisher.destination, [result], options, true);
         sends.push(composePublish([...middlewares, ...publisher.middlewares], this.#send)(command));
       }
     }
@@ -250,13 +251,15 @@ export class Broker<Kind extends string, SubscribeOptions = unknown, PublishOpti
       throw new ConfigurationError(`publish needs a destination (a non-empty string), got ${JSON.stringify(destination)}`);
     }
     const { headers, correlationId, messageId, contentType, timeoutMs, schema: _schema, ...brokerOptions } = options as RequestOptions & Record<string, unknown>;
+    // One publish call is one conversation: the messages of a batch share a correlation id (as in FastStream).
+    const conversation = correlationId ?? randomUUID();
     const messages = bodies.map((body, index) => {
       const encoded = this.#codecs.encode(body, contentType);
       return {
         body: encoded.body,
         headers: { ...headers },
         contentType: encoded.contentType,
-        correlationId: correlationId ?? randomUUID(),
+        correlationId: conversation,
         messageId: (index === 0 ? messageId : undefined) ?? randomUUID(),
       };
     });

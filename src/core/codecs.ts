@@ -17,7 +17,7 @@ export const jsonCodec: Codec = {
   contentType: "application/json",
   accepts: (type) => type === "application/json" || type.endsWith("+json"),
   encode: (value) => textEncoder.encode(JSON.stringify(value)),
-  decode: (bytes) => (bytes.byteLength === 0 ? undefined : JSON.parse(textDecoder.decode(bytes))),
+  decode: (bytes): unknown => (bytes.byteLength === 0 ? undefined : (JSON.parse(textDecoder.decode(bytes)) as unknown)),
 };
 
 export const textCodec: Codec = {

@@ -11,7 +11,7 @@ import {
 } from "../core/index.js";
 import type { MemoryEnvelope, QueuedMessage } from "./envelope.js";
 import type { GroupMember } from "./group-queue.js";
-import { MemoryHub } from "./hub.js";
+import type { MemoryHub } from "./hub.js";
 import type { MemoryPublishOptions, MemorySubscribeOptions } from "./options.js";
 import { memoryTelemetry } from "./telemetry.js";
 

@@ -21,6 +21,8 @@ export interface MessagingFacts {
   readonly messageKey?: string | undefined;
   readonly offset?: number | undefined;
   readonly tombstone?: boolean | undefined;
+  /** RabbitMQ: the exchange (`""` for the default one), which FastStream mode reports as the destination. */
+  readonly exchange?: string | undefined;
   /** RabbitMQ. */
   readonly routingKey?: string | undefined;
   readonly deliveryTag?: number | undefined;

@@ -1,0 +1,124 @@
+import type { Attributes } from "@opentelemetry/api";
+import type { IncomingMessage, MessagingFacts, OutgoingMessage } from "../core/index.js";
+import { ATTR, ATTR_FASTSTREAM, ATTR_PREVIOUS } from "../core/telemetry/semconv.js";
+
+/** Facts → attribute keys of the selected convention. The only place that knows the keys per system. */
+export interface AttributeSettings {
+  readonly system: string;
+  /** Also write the keys that semantic-conventions 1.45 replaced (`messaging/dup`). */
+  readonly duplicatePrevious: boolean;
+}
+
+function setIfDefined(attributes: Attributes, key: string, value: string | number | boolean | undefined): void {
+  if (value !== undefined) attributes[key] = value;
+}
+
+function systemSpecific(attributes: Attributes, facts: MessagingFacts, settings: AttributeSettings): void {
+  const pairs: [string, string, string | number | boolean | undefined][] = [
+    [ATTR.kafkaMessageKey, ATTR_PREVIOUS.kafkaMessageKey, facts.messageKey],
+    [ATTR.kafkaOffset, ATTR_PREVIOUS.kafkaOffset, facts.offset],
+    [ATTR.kafkaTombstone, ATTR_PREVIOUS.kafkaTombstone, facts.tombstone === true ? true : undefined],
+    [ATTR.rabbitRoutingKey, ATTR_PREVIOUS.rabbitRoutingKey, facts.routingKey === "" ? undefined : facts.routingKey],
+    [ATTR.rabbitDeliveryTag, ATTR_PREVIOUS.rabbitDeliveryTag, facts.deliveryTag],
+  ];
+  for (const [key, previous, value] of pairs) {
+    setIfDefined(attributes, key, value);
+    if (settings.duplicatePrevious) setIfDefined(attributes, previous, value);
+  }
+}
+
+function common(settings: AttributeSettings, facts: MessagingFacts, operationName: string, operationType: string): Attributes {
+  const attributes: Attributes = {
+    [ATTR.systemName]: settings.system,
+    [ATTR.operationName]: operationName,
+    [ATTR.operationType]: operationType,
+    [ATTR.destinationName]: facts.destinationName,
+  };
+  if (settings.duplicatePrevious) attributes[ATTR_PREVIOUS.system] = settings.system;
+  setIfDefined(attributes, ATTR.destinationTemplate, facts.destinationTemplate);
+  if (facts.temporary === true) attributes[ATTR.destinationTemporary] = true;
+  setIfDefined(attributes, ATTR.destinationPartitionId, facts.partitionId);
+  setIfDefined(attributes, ATTR.consumerGroupName, facts.consumerGroup);
+  setIfDefined(attributes, ATTR.serverAddress, facts.serverAddress);
+  setIfDefined(attributes, ATTR.serverPort, facts.serverPort);
+  systemSpecific(attributes, facts, settings);
+  return attributes;
+}
+
+/** `send` (single or batch) and `create` spans in current mode. */
+export function sendAttributes(settings: AttributeSettings, facts: MessagingFacts, operation: "send" | "create", messages: readonly OutgoingMessage[], batch: boolean): Attributes {
+  const attributes = common(settings, facts, operation, operation);
+  const first = messages[0];
+  if (batch && operation === "send") {
+    attributes[ATTR.batchMessageCount] = messages.length;
+  } else if (first !== undefined) {
+    attributes[ATTR.messageId] = first.messageId;
+    attributes[ATTR.conversationId] = first.correlationId;
+    attributes[ATTR.bodySize] = first.body.byteLength;
+  }
+  return attributes;
+}
+
+/** `process` spans in current mode; per-message ids of a batch go on its links instead. */
+export function processAttributes(settings: AttributeSettings, facts: MessagingFacts, messages: readonly IncomingMessage[], batch: boolean): Attributes {
+  const attributes = common(settings, facts, "process", "process");
+  const first = messages[0];
+  if (batch) {
+    attributes[ATTR.batchMessageCount] = messages.length;
+  } else if (first !== undefined) {
+    setIfDefined(attributes, ATTR.messageId, first.messageId);
+    setIfDefined(attributes, ATTR.conversationId, first.correlationId);
+    attributes[ATTR.bodySize] = first.body.byteLength;
+  }
+  return attributes;
+}
+
+/** FastStream's publish-side attributes (its `get_publish_attrs_from_cmd`). */
+export function faststreamPublishAttributes(system: string, facts: MessagingFacts, messages: readonly OutgoingMessage[]): Attributes {
+  const attributes: Attributes = {
+    [ATTR_FASTSTREAM.system]: system,
+    [ATTR_FASTSTREAM.destinationName]: facts.exchange ?? facts.destinationName,
+    [ATTR_FASTSTREAM.conversationId]: messages[0]?.correlationId ?? "",
+  };
+  setIfDefined(attributes, ATTR_FASTSTREAM.kafkaPartition, facts.partitionId === undefined ? undefined : Number(facts.partitionId));
+  setIfDefined(attributes, ATTR_FASTSTREAM.kafkaMessageKey, facts.messageKey);
+  setIfDefined(attributes, ATTR_FASTSTREAM.rabbitRoutingKey, facts.routingKey);
+  if (messages.length > 1) attributes[ATTR_FASTSTREAM.batchMessageCount] = messages.length;
+  return attributes;
+}
+
+/** FastStream's consume-side attributes (its `get_consume_attrs_from_message`). */
+export function faststreamConsumeAttributes(system: string, facts: MessagingFacts, messages: readonly IncomingMessage[], batch: boolean, fallbackId: () => string): Attributes {
+  const first = messages[0];
+  const generated = fallbackId();
+  const attributes: Attributes = {
+    [ATTR_FASTSTREAM.system]: system,
+    [ATTR_FASTSTREAM.messageId]: facts.messageId ?? first?.messageId ?? generated,
+    [ATTR_FASTSTREAM.conversationId]: first?.correlationId ?? generated,
+    [ATTR_FASTSTREAM.payloadSize]: messages.reduce((total, message) => total + message.body.byteLength, 0),
+    [ATTR_FASTSTREAM.destinationPublishName]: facts.exchange ?? facts.destinationName,
+  };
+  if (batch) attributes[ATTR_FASTSTREAM.batchMessageCount] = messages.length;
+  setIfDefined(attributes, ATTR_FASTSTREAM.kafkaPartition, facts.partitionId === undefined ? undefined : Number(facts.partitionId));
+  if (!batch) {
+    setIfDefined(attributes, ATTR_FASTSTREAM.kafkaOffset, facts.offset);
+    setIfDefined(attributes, ATTR_FASTSTREAM.kafkaMessageKey, facts.messageKey);
+  }
+  setIfDefined(attributes, ATTR_FASTSTREAM.rabbitRoutingKey, facts.routingKey);
+  setIfDefined(attributes, ATTR_FASTSTREAM.rabbitDeliveryTag, facts.deliveryTag);
+  return attributes;
+}
+
+/** The span-name destination: current mode leaves temporary destinations out, FastStream never does. */
+export function currentSpanName(operation: string, facts: MessagingFacts): string {
+  if (facts.temporary === true) return operation;
+  return `${operation} ${facts.destinationTemplate ?? facts.destinationName}`;
+}
+
+export function faststreamDestination(facts: MessagingFacts): string {
+  return facts.faststreamDestination ?? facts.destinationName;
+}
+
+export function faststreamSpanName(facts: MessagingFacts, action: "create" | "publish" | "process"): string {
+  return `${faststreamDestination(facts)} ${action}`;
+}

@@ -1,0 +1,62 @@
+import { context, propagation, trace, type Baggage, type Span } from "@opentelemetry/api";
+import { currentContext } from "../core/index.js";
+
+/** Per-message slots in `MessageContext.locals`, owned by the telemetry middleware. */
+export const BAGGAGE_OVERRIDE = Symbol("postline.otel.baggageOverride");
+export const PROCESS_BAGGAGE = Symbol("postline.otel.processBaggage");
+
+export type BaggageChanges = Readonly<Record<string, string | undefined>>;
+
+function apply(base: Baggage | undefined, changes: BaggageChanges, replace: boolean): Baggage {
+  let baggage = replace || base === undefined ? propagation.createBaggage() : base;
+  for (const [key, value] of Object.entries(changes)) {
+    baggage = value === undefined ? baggage.removeEntry(key) : baggage.setEntry(key, { value });
+  }
+  return baggage;
+}
+
+function toRecord(baggage: Baggage | undefined): Record<string, string> {
+  const record: Record<string, string> = {};
+  for (const [key, entry] of baggage?.getAllEntries() ?? []) record[key] = entry.value;
+  return record;
+}
+
+/** The `process` span of the message being handled (or whatever span is active). */
+export function currentSpan(): Span | undefined {
+  return trace.getActiveSpan();
+}
+
+/** The baggage that publishes from here would carry: the message's, with this handler's updates. */
+export function currentBaggage(): Record<string, string> {
+  return toRecord(outgoingBaggage());
+}
+
+/**
+ * Runs `fn` with the active baggage changed (`undefined` removes a key). Publishes inside carry it.
+ * OTel baggage is immutable; this makes a new context, it never edits the message's baggage.
+ */
+export function withBaggage<T>(changes: BaggageChanges, fn: () => T, options: { replace?: boolean } = {}): T {
+  const active = context.active();
+  return context.with(propagation.setBaggage(active, apply(outgoingBaggage(), changes, options.replace ?? false)), fn);
+}
+
+/**
+ * Changes the baggage of the rest of this message's handling: the handler's return value (and later
+ * publishes in the handler) carry it. Outside a handler it does nothing and returns false.
+ */
+export function updateBaggage(changes: BaggageChanges, options: { replace?: boolean } = {}): boolean {
+  const message = currentContext();
+  if (message === undefined) return false;
+  message.locals.set(BAGGAGE_OVERRIDE, apply(outgoingBaggage(), changes, options.replace ?? false));
+  return true;
+}
+
+/** Baggage for an outgoing message: a handler's update wins, unless a `withBaggage` scope is active. */
+export function outgoingBaggage(): Baggage | undefined {
+  const active = propagation.getBaggage(context.active());
+  const message = currentContext();
+  if (message === undefined || !message.locals.has(BAGGAGE_OVERRIDE)) return active;
+  // A `withBaggage` scope made a new baggage object: the explicit scope is more specific than the update.
+  if (active !== message.locals.get(PROCESS_BAGGAGE)) return active;
+  return message.locals.get(BAGGAGE_OVERRIDE) as Baggage;
+}

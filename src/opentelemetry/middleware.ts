@@ -1,0 +1,380 @@
+import { randomUUID } from "node:crypto";
+import {
+  ROOT_CONTEXT,
+  SpanKind,
+  SpanStatusCode,
+  context,
+  createContextKey,
+  diag,
+  propagation,
+  trace,
+  type Attributes,
+  type Baggage,
+  type Context,
+  type HrTime,
+  type Link,
+  type Span,
+  type SpanContext,
+  type TextMapPropagator,
+  type Tracer,
+} from "@opentelemetry/api";
+import { hrTime } from "@opentelemetry/core";
+import { SettlementSignal, type Headers, type IncomingMessage, type MessageContext, type Middleware, type PublishCommand, type PublishNext, type PublishOutcome, type TelemetryProvider } from "../core/index.js";
+import { ATTR, ATTR_FASTSTREAM, SCHEMA_URL_CURRENT, SCHEMA_URL_FASTSTREAM } from "../core/telemetry/semconv.js";
+import { POSTLINE_VERSION } from "../core/version.js";
+import {
+  currentSpanName,
+  faststreamConsumeAttributes,
+  faststreamDestination,
+  faststreamPublishAttributes,
+  faststreamSpanName,
+  processAttributes,
+  sendAttributes,
+  type AttributeSettings,
+} from "./attributes.js";
+import { outgoingBaggage, PROCESS_BAGGAGE } from "./baggage.js";
+import { MessagingMetrics } from "./metrics.js";
+import { duplicatePreviousKeys, type SemconvMode, type TelemetryOptions } from "./options.js";
+import { headerGetter, headerSetter, resolvePropagator } from "./propagation.js";
+
+/** FastStream mode: the context a handler's return value propagates (the incoming message's parent). */
+const ORIGIN_CONTEXT = createContextKey("postline.faststream.origin");
+const WITH_BATCH = "with_batch";
+
+/** What a started operation needs at its end. */
+interface Operation {
+  readonly span: Span;
+  readonly context: Context;
+  readonly metricAttributes: Attributes;
+  readonly count: number;
+}
+
+/** The SDK's start times come from `Date.now()` (millisecond steps, skewed per span); one monotonic clock keeps order. */
+const clock = (): HrTime => hrTime(performance.now());
+
+function errorTypeOf(error: unknown): string {
+  return error instanceof Error ? error.constructor.name || error.name : "_OTHER";
+}
+
+/**
+ * The broker-agnostic telemetry middleware (TELEMETRY.md). Each adapter exports it bound to its attribute
+ * provider as `<Broker>TelemetryMiddleware`. It never throws into user code: a telemetry failure is reported
+ * through the OTel diagnostic logger and the message goes on untraced.
+ */
+export class TelemetryMiddleware<BrokerKind extends string = string> implements Middleware<BrokerKind> {
+  readonly broker: BrokerKind;
+  readonly #provider: TelemetryProvider;
+  readonly #mode: SemconvMode;
+  readonly #tracer: Tracer;
+  readonly #metrics: MessagingMetrics;
+  readonly #propagator: TextMapPropagator;
+  readonly #settings: AttributeSettings;
+  readonly #options: TelemetryOptions;
+
+  constructor(provider: TelemetryProvider, options: TelemetryOptions = {}) {
+    this.broker = provider.broker as BrokerKind;
+    this.#provider = provider;
+    this.#options = options;
+    this.#mode = options.semconv ?? "current";
+    if (this.#mode !== "current" && this.#mode !== "faststream") {
+      throw new TypeError(`semconv must be "current" or "faststream", got ${JSON.stringify(this.#mode)}`);
+    }
+    const tracerProvider = options.tracerProvider ?? trace.getTracerProvider();
+    this.#tracer =
+      this.#mode === "faststream"
+        ? tracerProvider.getTracer("opentelemetry.instrumentation.faststream", POSTLINE_VERSION, { schemaUrl: SCHEMA_URL_FASTSTREAM })
+        : tracerProvider.getTracer("postline", POSTLINE_VERSION, { schemaUrl: SCHEMA_URL_CURRENT });
+    this.#metrics = new MessagingMetrics(options.meterProvider, this.#mode, options.includeMessagesCounters ?? true);
+    this.#propagator = resolvePropagator(options.propagator);
+    this.#settings = { system: provider.system, duplicatePrevious: duplicatePreviousKeys() };
+  }
+
+  async publish(command: PublishCommand, next: PublishNext): Promise<PublishOutcome> {
+    let operation: Operation;
+    try {
+      if (this.#options.ignore?.(command.destination) === true) return await next(command);
+      operation = this.#mode === "faststream" ? this.#startFaststreamPublish(command) : this.#startSend(command);
+    } catch (error) {
+      this.#report("publish", error);
+      return next(command);
+    }
+    const started = performance.now();
+    let errorType: string | undefined;
+    try {
+      return await context.with(operation.context, next, undefined, command);
+    } catch (error) {
+      errorType = this.#recordError(operation.span, error);
+      throw error;
+    } finally {
+      this.#finish(() => {
+        const ended = performance.now();
+        operation.span.end(hrTime(ended));
+        this.#metrics.recordSend((ended - started) / 1000, operation.count, operation.metricAttributes, errorType);
+      });
+    }
+  }
+
+  consume(message: MessageContext, next: () => Promise<void>): Promise<void> {
+    let operation: Operation;
+    try {
+      if (this.#options.ignore?.(message.subscriber.destination) === true) return next();
+      operation = this.#mode === "faststream" ? this.#startFaststreamProcess(message) : this.#startProcess(message);
+    } catch (error) {
+      this.#report("consume", error);
+      return next();
+    }
+    const started = performance.now();
+    message.locals.set(PROCESS_BAGGAGE, propagation.getBaggage(operation.context));
+    message.onSettled((settlement, error) => {
+      this.#finish(() => {
+        const failed = error !== undefined && !(error instanceof SettlementSignal);
+        const errorType = failed ? this.#recordError(operation.span, error) : undefined;
+        if (settlement !== undefined) operation.span.setAttribute(ATTR.settlement, settlement.kind);
+        const ended = performance.now();
+        operation.span.end(hrTime(ended));
+        this.#metrics.recordProcess((ended - started) / 1000, operation.count, operation.metricAttributes, errorType);
+      });
+    });
+    return context.with(operation.context, next);
+  }
+
+  // ---- current conventions -------------------------------------------------------------------------------
+
+  #startSend(command: PublishCommand): Operation {
+    const active = context.active();
+    const facts = this.#provider.publishFacts(command);
+    const outgoing = this.#withOutgoingBaggage(active);
+    const batch = command.kind === "batch";
+    const links: Link[] = [];
+    let span: Span;
+    if (!batch) {
+      const message = command.messages[0]!;
+      const userContext = this.#userCreationContext(message.headers);
+      if (userContext !== undefined) links.push({ context: userContext });
+      span = this.#tracer.startSpan(currentSpanName("send", facts), { kind: SpanKind.PRODUCER, startTime: clock(), attributes: sendAttributes(this.#settings, facts, "send", command.messages, false), links }, active);
+      if (userContext === undefined) this.#inject(trace.setSpan(outgoing, span), message.headers);
+    } else {
+      // One `create` per message carries that message's own creation context; the `send` links to them all.
+      for (const message of command.messages) {
+        const userContext = this.#userCreationContext(message.headers);
+        if (userContext !== undefined) {
+          links.push({ context: userContext });
+          continue;
+        }
+        const create = this.#tracer.startSpan(currentSpanName("create", facts), { kind: SpanKind.PRODUCER, startTime: clock(), attributes: sendAttributes(this.#settings, facts, "create", [message], false) }, active);
+        this.#inject(trace.setSpan(outgoing, create), message.headers);
+        links.push({ context: create.spanContext() });
+        create.end(clock());
+      }
+      span = this.#tracer.startSpan(currentSpanName("send", facts), { kind: SpanKind.CLIENT, startTime: clock(), attributes: sendAttributes(this.#settings, facts, "send", command.messages, true), links }, active);
+    }
+    this.#hook(() => this.#options.publishHook?.(span, command));
+    const metricAttributes: Attributes = {
+      [ATTR.systemName]: this.#settings.system,
+      [ATTR.operationName]: "send",
+      [ATTR.operationType]: "send",
+    };
+    if (facts.temporary !== true) metricAttributes[ATTR.destinationName] = facts.destinationName;
+    if (facts.serverAddress !== undefined) metricAttributes[ATTR.serverAddress] = facts.serverAddress;
+    return { span, context: trace.setSpan(outgoing, span), metricAttributes, count: command.messages.length };
+  }
+
+  #startProcess(message: MessageContext): Operation {
+    const active = context.active();
+    const messages = message.messages;
+    const facts = this.#provider.consumeFacts(message.message, { destination: message.subscriber.destination, group: message.subscriber.group });
+    let parent: Context;
+    const links: Link[] = [];
+    if (!message.batch) {
+      const extracted = this.#extract(active, message.message.headers);
+      const remote = validSpanContext(extracted);
+      if (remote === undefined || this.#options.consumerContext !== "link") {
+        parent = extracted;
+      } else {
+        links.push({ context: remote });
+        parent = withBaggageOf(active, propagation.getBaggage(extracted));
+      }
+    } else {
+      const baggages: (Baggage | undefined)[] = [];
+      for (const item of messages) {
+        const extracted = this.#extract(ROOT_CONTEXT, item.headers);
+        const remote = validSpanContext(extracted);
+        if (remote !== undefined) links.push({ context: remote, attributes: item.messageId === undefined ? {} : { [ATTR.messageId]: item.messageId } });
+        baggages.push(propagation.getBaggage(extracted));
+      }
+      parent = withBaggageOf(active, mergeBaggage(baggages));
+    }
+    const span = this.#tracer.startSpan(currentSpanName("process", facts), { kind: SpanKind.CONSUMER, startTime: clock(), attributes: processAttributes(this.#settings, facts, messages, message.batch), links }, parent);
+    this.#hook(() => this.#options.consumeHook?.(span, message.message));
+    const metricAttributes: Attributes = { [ATTR.systemName]: this.#settings.system, [ATTR.operationName]: "process" };
+    if (facts.destinationTemplate !== undefined) metricAttributes[ATTR.destinationTemplate] = facts.destinationTemplate;
+    else metricAttributes[ATTR.destinationName] = facts.destinationName;
+    if (facts.consumerGroup !== undefined) metricAttributes[ATTR.consumerGroupName] = facts.consumerGroup;
+    if (facts.serverAddress !== undefined) metricAttributes[ATTR.serverAddress] = facts.serverAddress;
+    return { span, context: trace.setSpan(parent, span), metricAttributes, count: messages.length };
+  }
+
+  // ---- FastStream compatibility (reference/faststream-otel.md §1–4) --------------------------------------
+
+  #startFaststreamPublish(command: PublishCommand): Operation {
+    const active = context.active();
+    const facts = this.#provider.publishFacts(command);
+    const attributes = faststreamPublishAttributes(this.#settings.system, facts, command.messages);
+    const origin = active.getValue(ORIGIN_CONTEXT) as SpanContext | undefined;
+    const outgoing = this.#withOutgoingBaggage(active);
+    let parent: Context;
+    let injected: Context;
+    if (command.fromHandler && origin !== undefined && trace.getSpan(active)?.isRecording() === true) {
+      // A handler's return value: no create span, and the wire carries the origin context (a flat chain).
+      parent = active;
+      injected = trace.setSpanContext(outgoing, origin);
+    } else {
+      const create = this.#tracer.startSpan(faststreamSpanName(facts, "create"), { kind: SpanKind.PRODUCER, startTime: clock(), attributes }, active);
+      create.end(clock());
+      parent = trace.setSpan(active, create);
+      injected = trace.setSpan(outgoing, create);
+    }
+    if (command.messages.length > 1) {
+      // Python FastStream consumers recognise batch members by this baggage entry.
+      const baggage = propagation.getBaggage(injected) ?? propagation.createBaggage();
+      injected = propagation.setBaggage(injected, baggage.setEntry(WITH_BATCH, { value: "True" }));
+    }
+    for (const message of command.messages) this.#inject(injected, message.headers);
+    const span = this.#tracer.startSpan(faststreamSpanName(facts, "publish"), { kind: SpanKind.PRODUCER, startTime: clock(), attributes: { ...attributes, [ATTR_FASTSTREAM.operation]: "publish" } }, parent);
+    this.#hook(() => this.#options.publishHook?.(span, command));
+    const metricAttributes: Attributes = { [ATTR_FASTSTREAM.system]: this.#settings.system, [ATTR_FASTSTREAM.destinationName]: faststreamDestination(facts) };
+    return { span, context: trace.setSpan(parent, span), metricAttributes, count: command.messages.length };
+  }
+
+  #startFaststreamProcess(message: MessageContext): Operation {
+    const active = context.active();
+    const messages = message.messages;
+    const facts = this.#provider.consumeFacts(message.message, { destination: message.subscriber.destination, group: message.subscriber.group });
+    const attributes = faststreamConsumeAttributes(this.#settings.system, facts, messages, message.batch, randomUUID);
+    const extracted = messages.map((item) => this.#extract(ROOT_CONTEXT, item.headers));
+    const first = extracted[0]!;
+    const flaggedBatch = propagation.getBaggage(first)?.getEntry(WITH_BATCH) !== undefined;
+    const remote = validSpanContext(first);
+    let origin: Context;
+    if (message.batch || flaggedBatch || remote === undefined) {
+      const links = message.batch ? faststreamBatchLinks(messages, extracted) : remote === undefined ? [] : [{ context: remote }];
+      const create = this.#tracer.startSpan(faststreamSpanName(facts, "create"), { kind: SpanKind.CONSUMER, startTime: clock(), attributes, links }, active);
+      create.end(clock());
+      origin = trace.setSpan(active, create);
+    } else {
+      origin = trace.setSpan(active, trace.wrapSpanContext(remote));
+    }
+    const span = this.#tracer.startSpan(faststreamSpanName(facts, "process"), { kind: SpanKind.CONSUMER, startTime: clock(), attributes: { ...attributes, [ATTR_FASTSTREAM.operation]: "process" } }, origin);
+    this.#hook(() => this.#options.consumeHook?.(span, message.message));
+    // The handler sees the messages' baggage in the OTel context, without FastStream's internal batch marker.
+    const baggage = mergeBaggage(extracted.map((item) => propagation.getBaggage(item)))?.removeEntry(WITH_BATCH);
+    const handlerContext = withBaggageOf(trace.setSpan(origin, span), baggage).setValue(ORIGIN_CONTEXT, trace.getSpanContext(origin));
+    const metricAttributes: Attributes = { [ATTR_FASTSTREAM.system]: this.#settings.system, [ATTR_FASTSTREAM.destinationPublishName]: faststreamDestination(facts) };
+    const count = typeof attributes[ATTR_FASTSTREAM.batchMessageCount] === "number" ? (attributes[ATTR_FASTSTREAM.batchMessageCount] as number) : 1;
+    return { span, context: handlerContext, metricAttributes, count };
+  }
+
+  // ---- shared --------------------------------------------------------------------------------------------
+
+  /** A handler's baggage update (`updateBaggage`) applies to what it publishes. */
+  #withOutgoingBaggage(active: Context): Context {
+    const baggage = outgoingBaggage();
+    return baggage === propagation.getBaggage(active) ? active : withBaggageOf(active, baggage);
+  }
+
+  /** A creation context the user already put in the headers; it must not be replaced (semconv rule). */
+  #userCreationContext(headers: Headers): SpanContext | undefined {
+    for (const _ in headers) return validSpanContext(this.#extract(ROOT_CONTEXT, headers));
+    return undefined;
+  }
+
+  #inject(injected: Context, headers: Headers): void {
+    let target = injected;
+    // A baggage header the user wrote by hand is kept and merged with the context's baggage.
+    if (headerGetter.get(headers, "baggage") !== undefined) {
+      const fromHeader = propagation.getBaggage(this.#extract(ROOT_CONTEXT, headers));
+      target = withBaggageOf(injected, mergeBaggage([propagation.getBaggage(injected), fromHeader]));
+    }
+    this.#propagator.inject(target, headers, headerSetter);
+  }
+
+  /** Malformed `traceparent`/`baggage` headers never throw: the message continues in a new trace. */
+  #extract(base: Context, headers: Readonly<Headers>): Context {
+    try {
+      return this.#propagator.extract(base, headers, headerGetter);
+    } catch (error) {
+      this.#report("extract", error);
+      return base;
+    }
+  }
+
+  #recordError(span: Span, error: unknown): string {
+    const type = errorTypeOf(error);
+    try {
+      span.recordException(error instanceof Error ? error : String(error));
+      span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? `${type}: ${error.message}` : String(error) });
+      if (this.#mode === "current") span.setAttribute(ATTR.errorType, type);
+    } catch (telemetryError) {
+      this.#report("record an error", telemetryError);
+    }
+    return type;
+  }
+
+  #hook(call: () => void): void {
+    try {
+      call();
+    } catch (error) {
+      this.#report("run a hook", error);
+    }
+  }
+
+  #finish(work: () => void): void {
+    try {
+      work();
+    } catch (error) {
+      this.#report("end a span", error);
+    }
+  }
+
+  #report(what: string, error: unknown): void {
+    diag.warn(`postline telemetry could not ${what}; the message goes on untraced`, error);
+  }
+}
+
+function validSpanContext(extracted: Context): SpanContext | undefined {
+  const spanContext = trace.getSpanContext(extracted);
+  return spanContext !== undefined && trace.isSpanContextValid(spanContext) ? spanContext : undefined;
+}
+
+function withBaggageOf(base: Context, baggage: Baggage | undefined): Context {
+  return baggage === undefined || baggage.getAllEntries().length === 0 ? propagation.deleteBaggage(base) : propagation.setBaggage(base, baggage);
+}
+
+/** Later entries win, as FastStream merges the baggage of a batch. */
+function mergeBaggage(baggages: readonly (Baggage | undefined)[]): Baggage | undefined {
+  let merged: Baggage | undefined;
+  for (const baggage of baggages) {
+    if (baggage === undefined) continue;
+    if (merged === undefined) {
+      merged = baggage;
+      continue;
+    }
+    for (const [key, entry] of baggage.getAllEntries()) merged = merged.setEntry(key, entry);
+  }
+  return merged;
+}
+
+/** FastStream §1.8: one link per distinct correlation id, with the count when several messages share it. */
+function faststreamBatchLinks(messages: readonly IncomingMessage[], extracted: readonly Context[]): Link[] {
+  const byCorrelation = new Map<string, { context: SpanContext; count: number }>();
+  messages.forEach((item, index) => {
+    const remote = validSpanContext(extracted[index]!);
+    if (item.correlationId === undefined || remote === undefined) return;
+    const seen = byCorrelation.get(item.correlationId);
+    byCorrelation.set(item.correlationId, { context: remote, count: (seen?.count ?? 0) + 1 });
+  });
+  return [...byCorrelation.values()].map(({ context: linked, count }) => ({
+    context: linked,
+    attributes: count > 1 ? { [ATTR_FASTSTREAM.batchMessageCount]: count } : {},
+  }));
+}
