@@ -123,6 +123,11 @@ export class Subscriber {
     await this.drain();
   }
 
+  /** Deliveries handed to this subscriber and not yet settled. */
+  get inFlight(): number {
+    return this.#inFlight.size;
+  }
+
   async drain(): Promise<void> {
     while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight]);
   }

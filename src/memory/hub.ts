@@ -40,6 +40,13 @@ export class MemoryHub {
     return false;
   }
 
+  /** Messages buffered and not yet handed to a subscriber, over every destination. */
+  get buffered(): number {
+    let total = 0;
+    for (const groups of this.#destinations.values()) for (const queue of groups.values()) total += queue.size;
+    return total;
+  }
+
   /** Buffers the message for every group of the destination; waits while a group's buffer is full. */
   async publish(message: Omit<MemoryEnvelope, "sequence" | "timestamp">): Promise<void> {
     const groups = this.#destinations.get(message.destination);
