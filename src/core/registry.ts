@@ -95,6 +95,7 @@ export abstract class Registry<Kind extends string, SubscribeOptions, PublishOpt
   subscriber<const O extends SubscriberOptions & SubscribeOptions>(destination: string, options?: O): SubscriberBuilder<BodyOf<O>, HasSchema<O>> {
     const subscriberOptions = (options ?? {}) as SubscriberOptions & Record<string, unknown>;
     validateSubscriberOptions(destination, subscriberOptions);
+    for (const middleware of subscriberOptions.middlewares ?? []) this.checkMiddleware(middleware);
     const register = (handler: Handler, name: string, decorated: readonly Publisher<any, any>[]): Subscriber => {
       const definition: SubscriberDefinition = {
         destination,
@@ -127,6 +128,7 @@ export abstract class Registry<Kind extends string, SubscribeOptions, PublishOpt
   }
 
   publisher<Body = unknown>(destination: string, options?: PublisherOptions & PublishOptions & PublishOptionsOf): Publisher<Body, PublishOptionsOf> {
+    for (const middleware of options?.middlewares ?? []) this.checkMiddleware(middleware);
     return createPublisher<Body, PublishOptionsOf>(this, destination, (options ?? {}) as PublisherOptions & PublishOptions & PublishOptionsOf);
   }
 

@@ -1,4 +1,4 @@
-import { Broker, Router, type RouterOptions } from "../core/index.js";
+import { Broker, ConfigurationError, Router, type RouterOptions } from "../core/index.js";
 import { MemoryHub } from "./hub.js";
 import type { MemoryBrokerOptions, MemoryPublishOptions, MemorySubscribeOptions } from "./options.js";
 import { MemoryTransport } from "./transport.js";
@@ -12,7 +12,13 @@ export class MemoryBroker extends Broker<"memory", MemorySubscribeOptions, Memor
 
   constructor(options: MemoryBrokerOptions = {}) {
     const hub = options.hub ?? new MemoryHub(options.bufferSize === undefined ? {} : { bufferSize: options.bufferSize });
-    super("memory", new MemoryTransport(hub), options);
+    if (options.maxMessageBytes !== undefined && !(Number.isInteger(options.maxMessageBytes) && options.maxMessageBytes > 0)) {
+      throw new ConfigurationError(`maxMessageBytes must be a positive whole number, got ${String(options.maxMessageBytes)}`);
+    }
+    if (options.bufferSize !== undefined && !(Number.isInteger(options.bufferSize) && options.bufferSize > 0)) {
+      throw new ConfigurationError(`bufferSize must be a positive whole number, got ${String(options.bufferSize)}`);
+    }
+    super("memory", new MemoryTransport(hub, options.maxMessageBytes), options);
     this.hub = hub;
     hub.onDrop = (envelope, reason) => {
       this.logger.warn(`dropped a ${reason} message (no deadLetter destination)`, { destination: envelope.destination, messageId: envelope.messageId });

@@ -6,6 +6,8 @@ export interface MemoryBrokerOptions extends BrokerOptions<"memory"> {
   readonly hub?: MemoryHub;
   /** Messages a consumer group may buffer before publishers wait (default 10 000). Ignored with `hub`. */
   readonly bufferSize?: number;
+  /** Larger bodies are refused with `MessageTooLargeError` (default 1 MiB, as NATS). */
+  readonly maxMessageBytes?: number;
 }
 
 export interface MemorySubscribeOptions {

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import {
+  MessageTooLargeError,
   NoRespondersError,
   type DeliveryHandler,
   type IncomingMessage,
@@ -46,8 +47,11 @@ export class MemoryTransport implements Transport<MemorySubscribeOptions, Memory
   readonly hub: MemoryHub;
   readonly #leaves = new Set<() => void>();
 
-  constructor(hub: MemoryHub) {
+  readonly #maxMessageBytes: number;
+
+  constructor(hub: MemoryHub, maxMessageBytes = 1024 * 1024) {
     this.hub = hub;
+    this.#maxMessageBytes = maxMessageBytes;
   }
 
   async connect(): Promise<void> {}
@@ -85,6 +89,11 @@ export class MemoryTransport implements Transport<MemorySubscribeOptions, Memory
   async publish(command: PublishCommand<MemoryPublishOptions>): Promise<void> {
     if (command.kind === "request" && !this.hub.hasSubscribers(command.destination)) {
       throw new NoRespondersError(command.destination);
+    }
+    for (const message of command.messages) {
+      if (message.body.byteLength > this.#maxMessageBytes) {
+        throw new MessageTooLargeError(`a ${message.body.byteLength}-byte message exceeds the in-process broker's limit of ${this.#maxMessageBytes} bytes (maxMessageBytes)`);
+      }
     }
     for (const message of command.messages) {
       await this.hub.publish({
