@@ -10,7 +10,7 @@ import type { PublishApi, PublishOptions, Reply, RequestOptions } from "./publis
 import type { Publisher } from "./publisher.js";
 import { Registry } from "./registry.js";
 import type { BrokerRuntime } from "./runtime.js";
-import { InboxRequests } from "./request-reply.js";
+import { InboxRequests, REQUEST_ID_HEADER } from "./request-reply.js";
 import { validateBody } from "./schema.js";
 import type { Subscriber } from "./subscriber.js";
 import type { Transport } from "./transport.js";
@@ -54,6 +54,7 @@ export class Broker<Kind extends string, SubscribeOptions = unknown, PublishOpti
   #publishChain: PublishNext | undefined;
   #state: State = "idle";
   #connecting: Promise<void> | undefined;
+  #closing: Promise<void> | undefined;
   #started = false;
   readonly #starting = new Set<Promise<void>>();
 
@@ -130,25 +131,33 @@ export class Broker<Kind extends string, SubscribeOptions = unknown, PublishOpti
    * publishes included), then close the connection. Handlers still running after `shutdownTimeoutMs` see
    * their `context.signal` aborted.
    */
-  async close(): Promise<void> {
-    if (this.#state === "closed" || this.#state === "idle") {
+  close(): Promise<void> {
+    this.#closing ??= this.#close();
+    return this.#closing;
+  }
+
+  async #close(): Promise<void> {
+    if (this.#state === "idle") {
       this.#state = "closed";
       return;
     }
-    if (this.#state === "closing") return;
-    await this.#connecting?.catch(() => undefined);
     this.#state = "closing";
+    await this.#connecting?.catch(() => undefined);
     this.#started = false;
     await Promise.allSettled([...this.#starting]);
     const timeoutMs = this.#options.shutdownTimeoutMs ?? 30_000;
-    const timer = setTimeout(() => this.#shutdown.abort(new Error("broker shutdown timed out")), timeoutMs);
-    try {
-      await Promise.allSettled(this.subscribers().map((subscriber) => subscriber.stop()));
-      await this.#requests?.close();
-    } finally {
-      clearTimeout(timer);
-      this.#shutdown.abort(new Error("broker closed"));
+    const stopped = Promise.allSettled(this.subscribers().map((subscriber) => subscriber.stop()));
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<"timeout">((resolve) => (timer = setTimeout(() => resolve("timeout"), timeoutMs)));
+    if ((await Promise.race([stopped, timedOut])) === "timeout") {
+      // Handlers that outlive the timeout are told to stop; their messages stay unsettled, so a broker that
+      // redelivers hands them to the next consumer. Close goes on rather than hang on a stuck handler.
+      this.#shutdown.abort(new Error("broker shutdown timed out"));
+      this.#logger.error(`handlers were still running ${timeoutMs} ms after close() began; closing without them`);
     }
+    clearTimeout(timer);
+    await this.#requests?.close();
+    this.#shutdown.abort(new Error("broker closed"));
     await this.#transport.close();
     this.#state = "closed";
   }
@@ -172,6 +181,9 @@ export class Broker<Kind extends string, SubscribeOptions = unknown, PublishOpti
 
   async publishBatch(bodies: readonly unknown[], destination: string, options: PublishOptions & PublishOptionsOf = {} as PublishOptions & PublishOptionsOf): Promise<void> {
     this.#assertConnected("publish a batch");
+    if (!this.#transport.capabilities.batchPublish) {
+      throw new FeatureNotSupportedError(`the ${this.#kind} broker cannot publish batches; publish the messages one by one`);
+    }
     if (bodies.length === 0) return;
     const command = this.#command("batch", destination, bodies, options as PublishOptions & Record<string, unknown>, false);
     await this.#chain()(command);
@@ -233,7 +245,10 @@ export class Broker<Kind extends string, SubscribeOptions = unknown, PublishOpti
     const correlationId = message.correlationId;
     const sends: Promise<PublishOutcome>[] = [];
     if (replyTo !== undefined) {
-      const reply = this.#command("reply", replyTo, [result], { correlationId }, true);
+      // The request's own message id goes back with the reply, so concurrent requests that share a
+      // correlation id still get their own answers.
+      const headers = { [REQUEST_ID_HEADER]: message.messageId ?? "" };
+      const reply = this.#command("reply", replyTo, [result], { correlationId, headers }, true);
       sends.push(composePublish(middlewares, this.#send)(reply));
     }
     if (result !== undefined) {

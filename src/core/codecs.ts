@@ -59,9 +59,9 @@ export class CodecRegistry {
       return { body: this.#find(contentType).encode(value), contentType };
     }
     if (value === undefined) return { body: new Uint8Array(0), contentType: undefined };
-    if (value instanceof Uint8Array) return { body: value, contentType: bytesCodec.contentType };
-    if (typeof value === "string") return { body: textCodec.encode(value), contentType: textCodec.contentType };
-    return { body: jsonCodec.encode(value), contentType: jsonCodec.contentType };
+    const type = value instanceof Uint8Array ? bytesCodec.contentType : typeof value === "string" ? textCodec.contentType : jsonCodec.contentType;
+    // Through the registry, so a user codec registered for the type takes over encoding as well.
+    return { body: this.#find(type).encode(value), contentType: type };
   }
 
   decode(bytes: Uint8Array, contentType: string | undefined): unknown {

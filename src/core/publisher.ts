@@ -55,7 +55,7 @@ export function createPublisher<Body, BrokerOptions>(
   const methods = {
     middlewares,
     options: publishOptions as PublishOptions & BrokerOptions,
-    publish(body: Body, overrides?: PublishOptions & BrokerOptions): Promise<void> {
+    async publish(body: Body, overrides?: PublishOptions & BrokerOptions): Promise<void> {
       const merged = { ...publishOptions, ...overrides } as PublishOptions & Record<string, unknown>;
       return owner.runtime().publishThrough(body, publisher.destination, merged, [...owner.outerMiddlewares(), ...middlewares]);
     },

@@ -3,7 +3,11 @@ import type { IncomingMessage, PublishCommand } from "./message.js";
 import type { Logger } from "./logger.js";
 import type { Transport, TransportSubscription } from "./transport.js";
 
+/** Header a reply carries with the message id of the request it answers. */
+export const REQUEST_ID_HEADER = "x-postline-request-id";
+
 interface Pending {
+  readonly correlationId: string;
   resolve(message: IncomingMessage): void;
   reject(error: Error): void;
   timer: NodeJS.Timeout;
@@ -25,19 +29,19 @@ export class InboxRequests {
 
   async request(command: PublishCommand, timeoutMs: number): Promise<IncomingMessage> {
     const { name } = await this.#ensureInbox();
-    const correlationId = command.messages[0]!.correlationId;
+    const { correlationId, messageId } = command.messages[0]!;
     command.replyTo = name;
     const reply = new Promise<IncomingMessage>((resolve, reject) => {
       const timer = setTimeout(() => {
-        this.#pending.delete(correlationId);
+        this.#pending.delete(messageId);
         reject(new RequestTimeoutError(command.destination, timeoutMs));
       }, timeoutMs);
-      this.#pending.set(correlationId, { resolve, reject, timer });
+      this.#pending.set(messageId, { correlationId, resolve, reject, timer });
     });
     try {
       await this.transport.publish(command);
     } catch (error) {
-      this.#settle(correlationId)?.reject(error as Error);
+      this.#settle(messageId)?.reject(error as Error);
     }
     return reply;
   }
@@ -53,12 +57,22 @@ export class InboxRequests {
     await inbox?.subscription.stop();
   }
 
-  #settle(correlationId: string): Pending | undefined {
-    const pending = this.#pending.get(correlationId);
+  #settle(requestId: string): Pending | undefined {
+    const pending = this.#pending.get(requestId);
     if (pending === undefined) return undefined;
     clearTimeout(pending.timer);
-    this.#pending.delete(correlationId);
+    this.#pending.delete(requestId);
     return pending;
+  }
+
+  /** By the request id a Postline responder echoes; by correlation id for other responders (FastStream). */
+  #match(message: IncomingMessage): Pending | undefined {
+    const requestId = message.headers[REQUEST_ID_HEADER];
+    if (requestId !== undefined && this.#pending.has(requestId)) return this.#settle(requestId);
+    for (const [id, pending] of this.#pending) {
+      if (pending.correlationId === message.correlationId) return this.#settle(id);
+    }
+    return undefined;
   }
 
   #ensureInbox(): Promise<{ name: string; subscription: TransportSubscription }> {
@@ -68,7 +82,7 @@ export class InboxRequests {
         { name: "postline-inbox", destination: name, options: {}, batch: undefined, concurrency: 64 },
         async (delivery) => {
           for (const message of delivery.messages) {
-            const pending = message.correlationId === undefined ? undefined : this.#settle(message.correlationId);
+            const pending = this.#match(message);
             if (pending === undefined) this.logger.debug("dropped a reply nobody waits for", { correlationId: message.correlationId });
             else pending.resolve(message);
           }

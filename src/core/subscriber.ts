@@ -1,7 +1,7 @@
 import type { StandardSchemaV1 } from "@standard-schema/spec";
 import { type AckPolicy, settlementFor } from "./ack-policy.js";
 import { DeliveryContext, runWithContext, type MessageContext, type SubscriberInfo } from "./context.js";
-import { DecodeError, SettlementSignal, ValidationError } from "./errors.js";
+import { DecodeError, FeatureNotSupportedError, SettlementSignal, ValidationError } from "./errors.js";
 import type { IncomingMessage } from "./message.js";
 import { composeConsume, type ConsumeChain, type Middleware } from "./middleware.js";
 import type { Publisher } from "./publisher.js";
@@ -102,6 +102,9 @@ export class Subscriber {
   }
 
   async #subscribe(): Promise<void> {
+    if (this.batch !== undefined && !this.#runtime.transport.capabilities.batchConsume) {
+      throw new FeatureNotSupportedError(`subscriber "${this.name}": the ${this.#runtime.transport.kind} broker cannot consume batches`);
+    }
     const options = this.#definition.options;
     this.#middlewares = [...this.#definition.outerMiddlewares(), ...(options.middlewares ?? [])];
     this.#chain = composeConsume(this.#middlewares);

@@ -1,4 +1,5 @@
-import { Broker, ConfigurationError, Router, type RouterOptions } from "../core/index.js";
+import { Broker, ConfigurationError, Router, type Logger, type RouterOptions } from "../core/index.js";
+import type { MemoryEnvelope } from "./envelope.js";
 import { MemoryHub } from "./hub.js";
 import type { MemoryBrokerOptions, MemoryPublishOptions, MemorySubscribeOptions } from "./options.js";
 import { MemoryTransport } from "./transport.js";
@@ -18,11 +19,13 @@ export class MemoryBroker extends Broker<"memory", MemorySubscribeOptions, Memor
     if (options.bufferSize !== undefined && !(Number.isInteger(options.bufferSize) && options.bufferSize > 0)) {
       throw new ConfigurationError(`bufferSize must be a positive whole number, got ${String(options.bufferSize)}`);
     }
-    super("memory", new MemoryTransport(hub, options.maxMessageBytes), options);
-    this.hub = hub;
-    hub.onDrop = (envelope, reason) => {
-      this.logger.warn(`dropped a ${reason} message (no deadLetter destination)`, { destination: envelope.destination, messageId: envelope.messageId });
+    let logger: Logger | undefined;
+    const onDrop = (envelope: MemoryEnvelope): void => {
+      logger?.warn("dropped a rejected message (the subscriber has no deadLetter destination)", { destination: envelope.destination, messageId: envelope.messageId });
     };
+    super("memory", new MemoryTransport(hub, { maxMessageBytes: options.maxMessageBytes, onDrop }), options);
+    logger = this.logger;
+    this.hub = hub;
   }
 }
 

@@ -49,6 +49,10 @@ export class GroupQueue {
   leave(member: GroupMember): void {
     const index = this.#members.indexOf(member);
     if (index >= 0) this.#members.splice(index, 1);
+    if (this.#batchTimer !== undefined && !this.#members.some((candidate) => candidate.batch !== undefined)) {
+      clearTimeout(this.#batchTimer);
+      this.#batchTimer = undefined;
+    }
   }
 
   /** Resolves once the message is buffered; waits while the buffer is full. */
@@ -82,6 +86,8 @@ export class GroupQueue {
       if (member.batch !== undefined && this.size < member.batch.maxSize) {
         this.#batchTimer ??= setTimeout(() => {
           this.#batchTimer = undefined;
+          // The member may have left while its partial batch waited.
+          if (!this.#members.includes(member)) return;
           this.#dispatch(member, this.#take(member.batch!.maxSize));
           this.#compact();
         }, member.batch.maxWaitMs);

@@ -15,6 +15,8 @@ export interface JoinOptions {
   readonly deadLetter: string | undefined;
   /** Deliveries after which a nacked message is dead-lettered instead of requeued. */
   readonly maxDeliveries: number | undefined;
+  /** Told about a rejected message that has no dead-letter destination (the subscriber's broker logs it). */
+  readonly onDrop: (envelope: MemoryEnvelope) => void;
 }
 
 /**
@@ -25,8 +27,6 @@ export class MemoryHub {
   readonly #destinations = new Map<string, Map<string, GroupQueue>>();
   readonly #capacity: number;
   #sequence = 0;
-  /** Called for a rejected message that has no dead-letter destination. */
-  onDrop: (envelope: MemoryEnvelope, reason: string) => void = () => {};
 
   constructor(options: MemoryHubOptions = {}) {
     this.#capacity = options.bufferSize ?? 10_000;
@@ -82,7 +82,7 @@ export class MemoryHub {
   #reject(message: QueuedMessage, options: JoinOptions): void {
     const { envelope } = message;
     if (options.deadLetter === undefined) {
-      this.onDrop(envelope, "rejected");
+      options.onDrop(envelope);
       return;
     }
     const headers: Headers = {

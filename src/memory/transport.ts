@@ -49,9 +49,12 @@ export class MemoryTransport implements Transport<MemorySubscribeOptions, Memory
 
   readonly #maxMessageBytes: number;
 
-  constructor(hub: MemoryHub, maxMessageBytes = 1024 * 1024) {
+  readonly #onDrop: (envelope: MemoryEnvelope) => void;
+
+  constructor(hub: MemoryHub, options: { maxMessageBytes?: number | undefined; onDrop?: (envelope: MemoryEnvelope) => void } = {}) {
     this.hub = hub;
-    this.#maxMessageBytes = maxMessageBytes;
+    this.#maxMessageBytes = options.maxMessageBytes ?? 1024 * 1024;
+    this.#onDrop = options.onDrop ?? (() => {});
   }
 
   async connect(): Promise<void> {}
@@ -76,6 +79,7 @@ export class MemoryTransport implements Transport<MemorySubscribeOptions, Memory
       group: spec.options.group,
       deadLetter: spec.options.deadLetter,
       maxDeliveries: spec.options.maxDeliveries,
+      onDrop: this.#onDrop,
     });
     this.#leaves.add(leave);
     return {
@@ -98,7 +102,8 @@ export class MemoryTransport implements Transport<MemorySubscribeOptions, Memory
     for (const message of command.messages) {
       await this.hub.publish({
         destination: command.destination,
-        body: message.body,
+        // A real broker has the bytes once sent; the caller may reuse its buffer after `publish` resolves.
+        body: message.body.slice(),
         headers: message.headers,
         contentType: message.contentType,
         correlationId: message.correlationId,
