@@ -19,12 +19,13 @@ export class MemoryBroker extends Broker<"memory", MemorySubscribeOptions, Memor
     if (options.bufferSize !== undefined && !(Number.isInteger(options.bufferSize) && options.bufferSize > 0)) {
       throw new ConfigurationError(`bufferSize must be a positive whole number, got ${String(options.bufferSize)}`);
     }
-    let logger: Logger | undefined;
+    // The transport exists before the broker (and its logger): the callback reads the logger once it does.
+    const log: { to?: Logger } = {};
     const onDrop = (envelope: MemoryEnvelope): void => {
-      logger?.warn("dropped a rejected message (the subscriber has no deadLetter destination)", { destination: envelope.destination, messageId: envelope.messageId });
+      log.to?.warn("dropped a rejected message (the subscriber has no deadLetter destination)", { destination: envelope.destination, messageId: envelope.messageId });
     };
     super("memory", new MemoryTransport(hub, { maxMessageBytes: options.maxMessageBytes, onDrop }), options);
-    logger = this.logger;
+    log.to = this.logger;
     this.hub = hub;
   }
 }
