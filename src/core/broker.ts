@@ -47,7 +47,7 @@ export class Broker<Kind extends string, SubscribeOptions = unknown, PublishOpti
   readonly #options: BrokerOptions<Kind>;
   readonly #logger: Logger;
   readonly #codecs: CodecRegistry;
-  readonly #middlewares: readonly Middleware[];
+  readonly #middlewares: readonly Middleware<string>[];
   readonly #shutdown = new AbortController();
   readonly #runtime: BrokerRuntime;
   #requests: InboxRequests | undefined;
@@ -231,14 +231,14 @@ export class Broker<Kind extends string, SubscribeOptions = unknown, PublishOpti
     return this.#requests.request(command, timeoutMs);
   };
 
-  async #publishThrough(body: unknown, destination: string, options: PublishOptions & Record<string, unknown>, middlewares: readonly Middleware[]): Promise<void> {
+  async #publishThrough(body: unknown, destination: string, options: PublishOptions & Record<string, unknown>, middlewares: readonly Middleware<string>[]): Promise<void> {
     this.#assertConnected("publish");
     const command = this.#command("publish", destination, [body], options, false);
     const chain = middlewares === this.#middlewares ? this.#chain() : composePublish(middlewares, this.#send);
     await chain(command);
   }
 
-  async #publishResult(result: unknown, context: DeliveryContext, publishers: readonly Publisher<any, any>[], middlewares: readonly Middleware[]): Promise<void> {
+  async #publishResult(result: unknown, context: DeliveryContext, publishers: readonly Publisher<any, any>[], middlewares: readonly Middleware<string>[]): Promise<void> {
     const message = context.message;
     const replyTo = context.batch ? undefined : message.replyTo;
     if (result === undefined && replyTo === undefined) return;

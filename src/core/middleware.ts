@@ -15,9 +15,10 @@ export type PublishNext = (command: PublishCommand) => Promise<PublishOutcome>;
  * after the whole chain returns or throws, and `context.onSettled` reports how.
  *
  * `broker` brands a middleware that only fits one kind of broker (the telemetry middlewares do); attaching it
- * to another kind fails to type-check, and fails at construction if types were bypassed.
+ * to another kind fails to type-check, and fails at construction if types were bypassed. An unbranded
+ * `Middleware` (the default type) fits every broker.
  */
-export interface Middleware<BrokerKind extends string = string> {
+export interface Middleware<BrokerKind extends string = never> {
   readonly broker?: BrokerKind;
   consume?(context: MessageContext, next: () => Promise<void>): Promise<void>;
   publish?(command: PublishCommand, next: PublishNext): Promise<PublishOutcome>;
@@ -26,7 +27,7 @@ export interface Middleware<BrokerKind extends string = string> {
 export type ConsumeChain = (context: MessageContext, inner: () => Promise<void>) => Promise<void>;
 
 /** Runs `consume` scopes outermost first, ending in `inner`. Composed once per subscriber, run per delivery. */
-export function composeConsume(middlewares: readonly Middleware[]): ConsumeChain {
+export function composeConsume(middlewares: readonly Middleware<string>[]): ConsumeChain {
   const scopes = middlewares.filter((middleware) => middleware.consume !== undefined);
   if (scopes.length === 0) return (_context, inner) => inner();
   return (context, inner) => {
@@ -45,7 +46,7 @@ export function composeConsume(middlewares: readonly Middleware[]): ConsumeChain
 }
 
 /** Runs `publish` scopes outermost first, ending in `send`. */
-export function composePublish(middlewares: readonly Middleware[], send: PublishNext): PublishNext {
+export function composePublish(middlewares: readonly Middleware<string>[], send: PublishNext): PublishNext {
   const scopes = middlewares.filter((middleware) => middleware.publish !== undefined);
   if (scopes.length === 0) return send;
   const dispatch = (index: number, command: PublishCommand): Promise<PublishOutcome> => {

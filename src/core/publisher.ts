@@ -4,13 +4,13 @@ import type { PublishOptions } from "./publish-api.js";
 import type { BrokerRuntime } from "./runtime.js";
 
 export interface PublisherOptions {
-  readonly middlewares?: readonly Middleware[];
+  readonly middlewares?: readonly Middleware<string>[];
 }
 
 /** Where a publisher belongs: a broker, or a router that a broker includes later. */
 export interface PublisherOwner {
   prefix(): string;
-  outerMiddlewares(): readonly Middleware[];
+  outerMiddlewares(): readonly Middleware<string>[];
   runtime(): BrokerRuntime;
 }
 
@@ -26,7 +26,7 @@ export interface Publisher<Body = unknown, BrokerOptions = unknown> {
   /** Broker-specific options applied to every message this publisher sends (a Kafka key, an exchange, ...). */
   readonly options: PublishOptions & BrokerOptions;
   /** The publisher's own middlewares (broker and router middlewares are added around them). */
-  readonly middlewares: readonly Middleware[];
+  readonly middlewares: readonly Middleware<string>[];
   publish(body: Body, options?: PublishOptions & BrokerOptions): Promise<void>;
 }
 

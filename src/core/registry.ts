@@ -83,7 +83,7 @@ export abstract class Registry<Kind extends string, SubscribeOptions, PublishOpt
     return (this.#parent?.prefix() ?? "") + this.#prefix;
   }
 
-  outerMiddlewares(): readonly Middleware[] {
+  outerMiddlewares(): readonly Middleware<string>[] {
     return [...(this.#parent?.outerMiddlewares() ?? []), ...this.#middlewares];
   }
 
@@ -144,7 +144,7 @@ export abstract class Registry<Kind extends string, SubscribeOptions, PublishOpt
   }
 
   /** Broker-branded middlewares (telemetry) fit only their broker. */
-  protected checkMiddleware(middleware: Middleware): void {
+  protected checkMiddleware(middleware: Middleware<string>): void {
     if (middleware.broker !== undefined && this.kind !== "*" && middleware.broker !== this.kind) {
       throw new ConfigurationError(
         `${middleware.constructor.name} is made for the ${middleware.broker} broker and cannot be used with the ${this.kind} broker; ` +

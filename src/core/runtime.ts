@@ -19,7 +19,7 @@ export interface BrokerRuntime {
   readonly publishApi: PublishApi;
   readonly shutdownSignal: AbortSignal;
   /** Publishes a handler's return value to its publishers and to the reply address of a request. */
-  publishResult(result: unknown, context: DeliveryContext, publishers: readonly Publisher<any, any>[], subscriberMiddlewares: readonly Middleware[]): Promise<void>;
+  publishResult(result: unknown, context: DeliveryContext, publishers: readonly Publisher<any, any>[], subscriberMiddlewares: readonly Middleware<string>[]): Promise<void>;
   /** `publisher.publish(...)`: one message through the broker's, the routers' and the publisher's middlewares. */
-  publishThrough(body: unknown, destination: string, options: PublishOptions & Record<string, unknown>, middlewares: readonly Middleware[]): Promise<void>;
+  publishThrough(body: unknown, destination: string, options: PublishOptions & Record<string, unknown>, middlewares: readonly Middleware<string>[]): Promise<void>;
 }

@@ -17,7 +17,7 @@ export interface SubscriberOptions {
   readonly schema?: StandardSchemaV1;
   /** Where the handler's return value goes (besides the reply address of a request). */
   readonly publishers?: readonly Publisher<any, any>[];
-  readonly middlewares?: readonly Middleware[];
+  readonly middlewares?: readonly Middleware<string>[];
   readonly ackPolicy?: AckPolicy;
   /** Hand the handler arrays of messages: `true` for the defaults, or limits. */
   readonly batch?: true | Partial<BatchOptions>;
@@ -37,7 +37,7 @@ export interface SubscriberDefinition {
   readonly name: string;
   readonly publishers: readonly Publisher<any, any>[];
   /** Broker and router middlewares, outermost first, resolved when the definition is started. */
-  readonly outerMiddlewares: () => readonly Middleware[];
+  readonly outerMiddlewares: () => readonly Middleware<string>[];
   readonly prefix: () => string;
 }
 
@@ -49,7 +49,7 @@ export class Subscriber {
   readonly #inFlight = new Set<Promise<void>>();
   #subscription: TransportSubscription | undefined;
   #chain: ConsumeChain | undefined;
-  #middlewares: readonly Middleware[] = [];
+  #middlewares: readonly Middleware<string>[] = [];
   #observers: ((body: unknown, context: MessageContext) => void)[] = [];
   #info: SubscriberInfo | undefined;
 

@@ -15,7 +15,7 @@ import { Collector, sleep, within } from "./wait.js";
 
 /** What the suites pass to `createBroker`: the options every broker understands. */
 export interface ConformanceBrokerOptions {
-  readonly middlewares?: readonly Middleware[];
+  readonly middlewares?: readonly Middleware<string>[];
   readonly logger?: Logger;
   readonly codecs?: readonly Codec[];
   readonly ackPolicy?: AckPolicy;

@@ -5,7 +5,7 @@ import { conformance, type BrokerHarness } from "./harness.js";
 import { deferred, sleep, waitFor, within } from "./wait.js";
 
 /** A middleware made for a broker kind no harness has: every broker must refuse it. */
-const foreign: Middleware = { broker: "not-this-broker", consume: (_context, next) => next() };
+const foreign: Middleware<string> = { broker: "not-this-broker", consume: (_context, next) => next() };
 
 export function describeLifecycle(harness: BrokerHarness): void {
   describe("lifecycle", () => {

@@ -7,7 +7,7 @@ export interface TelemetryHarness {
   /** Expected `messaging.system.name` / `messaging.system`. */
   readonly system: string;
   /** The broker's own `<Broker>TelemetryMiddleware`. */
-  middleware(options: TelemetryOptions): Middleware;
+  middleware(options: TelemetryOptions): Middleware<string>;
   /** FastStream's span-name destination (RabbitMQ: `default.{queue}`); the destination itself elsewhere. */
   faststreamName?(destination: string): string;
   /** Broker-specific attributes a `send`/`process` span of a single message carries besides the common ones. */
