@@ -83,10 +83,14 @@ export class App {
     this.#logger.info("application stopped");
   }
 
-  /** Starts, waits for SIGINT/SIGTERM, stops gracefully. Resolves once everything is closed. */
+  /**
+   * Starts, waits for SIGINT/SIGTERM, stops gracefully. Resolves once everything is closed. The signal
+   * listeners are installed before startup, so a signal during `afterStartup` still stops gracefully, and the
+   * process is kept alive while waiting even when no broker holds a socket (the in-process broker).
+   */
   async run(): Promise<void> {
-    await this.start();
-    await new Promise<void>((resolve) => {
+    let keepAlive: NodeJS.Timeout | undefined;
+    const stopSignal = new Promise<void>((resolve) => {
       const onSignal = (signal: NodeJS.Signals): void => {
         this.#logger.info(`received ${signal}`);
         for (const name of this.#signals) process.off(name, onSignal);
@@ -94,7 +98,14 @@ export class App {
       };
       for (const name of this.#signals) process.on(name, onSignal);
     });
-    await this.stop();
+    try {
+      keepAlive = setInterval(() => undefined, 2 ** 31 - 1);
+      await this.start();
+      await stopSignal;
+    } finally {
+      clearInterval(keepAlive);
+      await this.stop();
+    }
   }
 
   async #run(phase: "onStartup" | "afterStartup" | "onShutdown" | "afterShutdown"): Promise<void> {

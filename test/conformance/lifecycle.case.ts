@@ -225,8 +225,8 @@ export function describeLifecycle(harness: BrokerHarness): void {
       const before = process.listenerCount(signal);
       const app = new App(broker, { logger: kit.logger, signals: [signal] });
       const running = app.run();
-      await waitFor(() => process.listenerCount(signal) > before, kit.timeoutMs, "App.run() to listen for the signal");
-      expect(broker.connected).toBe(true);
+      // run() listens before it starts the brokers (a signal during startup must stop gracefully too).
+      await waitFor(() => process.listenerCount(signal) > before && broker.connected, kit.timeoutMs, "App.run() to listen and start");
       process.emit(signal, signal);
       await within(running, kit.timeoutMs, "App.run() to resolve after the signal");
       expect(broker.connected).toBe(false);

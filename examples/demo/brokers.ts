@@ -1,0 +1,23 @@
+// The brokers the demo can run on, by `--broker` name. Each later broker adds one entry here.
+import type { Broker } from "postline";
+import type { TelemetryOptions } from "postline/opentelemetry";
+
+/** Builds a broker with its telemetry middleware attached. */
+export type BrokerFactory = (telemetry: TelemetryOptions) => Promise<Broker<string>>;
+
+// Factories import their adapter lazily, so a broker's client library is loaded only when it is chosen.
+export const brokerFactories = {
+  memory: async (telemetry) => {
+    const { MemoryBroker } = await import("postline/memory");
+    const { MemoryTelemetryMiddleware } = await import("postline/memory/opentelemetry");
+    return new MemoryBroker({ middlewares: [new MemoryTelemetryMiddleware(telemetry)] });
+  },
+} satisfies Record<string, BrokerFactory>;
+
+export type BrokerName = keyof typeof brokerFactories;
+
+export const brokerNames = Object.keys(brokerFactories) as BrokerName[];
+
+export function isBrokerName(name: string): name is BrokerName {
+  return Object.hasOwn(brokerFactories, name);
+}
