@@ -26,6 +26,7 @@ export { consoleLogger, silentLogger, type LogLevel, type Logger } from "./logge
 export type { Headers, IncomingMessage, OutgoingMessage, PublishCommand, PublishKind, Settlement } from "./message.js";
 export { composeConsume, composePublish, type ConsumeChain, type Middleware, type PublishNext, type PublishOutcome } from "./middleware.js";
 export type { PublishApi, PublishOptions, Reply, RequestOptions } from "./publish-api.js";
+export { loadPeer } from "./peer.js";
 export type { Publisher, PublisherOptions } from "./publisher.js";
 export type { BodyOf, SubscriberBuilder } from "./registry.js";
 export { Router, type RouterOptions } from "./router.js";
