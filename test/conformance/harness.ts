@@ -1,9 +1,8 @@
 import { onTestFinished, test } from "vitest";
 import {
   Router,
-  type AckPolicy,
   type Broker,
-  type Codec,
+  type BrokerOptions,
   type Logger,
   type MessageContext,
   type Middleware,
@@ -14,13 +13,9 @@ import {
 import { Collector, sleep, within } from "./wait.js";
 
 /** What the suites pass to `createBroker`: the options every broker understands. */
-export interface ConformanceBrokerOptions {
+export interface ConformanceBrokerOptions extends Omit<BrokerOptions<string>, "middlewares"> {
+  /** Any broker's middlewares: the harness hands them to its own broker class. */
   readonly middlewares?: readonly Middleware<string>[];
-  readonly logger?: Logger;
-  readonly codecs?: readonly Codec[];
-  readonly ackPolicy?: AckPolicy;
-  readonly shutdownTimeoutMs?: number;
-  readonly requestTimeoutMs?: number;
 }
 
 // Publish options stay `Record<never, never>` rather than `any`: an `any` there would swallow the reply type
