@@ -10,20 +10,22 @@ export interface Codec {
   decode(bytes: Uint8Array): unknown;
 }
 
-const textEncoder = new TextEncoder();
+// Buffer.from encodes short strings faster than TextEncoder; a Buffer is a Uint8Array (it may be a view into
+// a shared pool, so transports must honour byteOffset/byteLength or copy).
+const utf8 = (text: string): Uint8Array => Buffer.from(text, "utf8");
 const textDecoder = new TextDecoder("utf-8", { fatal: true });
 
 export const jsonCodec: Codec = {
   contentType: "application/json",
   accepts: (type) => type === "application/json" || type.endsWith("+json"),
-  encode: (value) => textEncoder.encode(JSON.stringify(value)),
+  encode: (value) => utf8(JSON.stringify(value)),
   decode: (bytes): unknown => (bytes.byteLength === 0 ? undefined : (JSON.parse(textDecoder.decode(bytes)) as unknown)),
 };
 
 export const textCodec: Codec = {
   contentType: "text/plain",
   accepts: (type) => type.startsWith("text/"),
-  encode: (value) => textEncoder.encode(String(value)),
+  encode: (value) => utf8(String(value)),
   decode: (bytes) => textDecoder.decode(bytes),
 };
 

@@ -183,21 +183,27 @@ export class Subscriber {
   }
 
   async #invoke(context: DeliveryContext): Promise<void> {
-    const bodies = await Promise.all(context.messages.map((message) => this.#decode(message)));
-    const body = context.batch ? bodies : bodies[0];
+    const schema = this.#definition.options.schema;
+    let body: unknown;
+    if (context.batch) {
+      const decoded = context.messages.map((message) => this.#decode(message));
+      body = schema === undefined ? decoded : await Promise.all(decoded.map((value) => validateBody(schema, value, this.name)));
+    } else {
+      const decoded = this.#decode(context.message);
+      body = schema === undefined ? decoded : await validateBody(schema, decoded, this.name);
+    }
     for (const observer of this.#observers) observer(body, context);
     const result = await this.#definition.handler(body, context);
+    // Most handlers return nothing and answer no request: skip the publishing machinery for them.
+    if (result === undefined && (context.batch || context.message.replyTo === undefined)) return;
     await this.#runtime.publishResult(result, context, this.#definition.publishers, this.#middlewares);
   }
 
-  async #decode(message: IncomingMessage): Promise<unknown> {
-    let value: unknown;
+  #decode(message: IncomingMessage): unknown {
     try {
-      value = this.#runtime.codecs.decode(message.body, message.contentType);
+      return this.#runtime.codecs.decode(message.body, message.contentType);
     } catch (error) {
       throw new DecodeError(this.name, message.contentType, error);
     }
-    const schema = this.#definition.options.schema;
-    return schema === undefined ? value : validateBody(schema, value, this.name);
   }
 }

@@ -4,7 +4,7 @@ import type { MemoryEnvelope, QueuedMessage } from "./envelope.js";
 import { GroupQueue, type GroupMember } from "./group-queue.js";
 
 export interface MemoryHubOptions {
-  /** Messages a group may buffer before publishers wait (default 10 000). */
+  /** Messages a group may buffer before publishers wait (default 1 000: deep backlogs only cost memory and GC). */
   readonly bufferSize?: number;
 }
 
@@ -29,7 +29,7 @@ export class MemoryHub {
   #sequence = 0;
 
   constructor(options: MemoryHubOptions = {}) {
-    this.#capacity = options.bufferSize ?? 10_000;
+    this.#capacity = options.bufferSize ?? 1_000;
   }
 
   /** Whether anyone subscribes to the destination (requests to nobody fail fast). */

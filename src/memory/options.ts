@@ -4,7 +4,7 @@ import type { MemoryHub } from "./hub.js";
 export interface MemoryBrokerOptions extends BrokerOptions<"memory"> {
   /** Share a hub to let several brokers (services) in one process talk; each broker has its own otherwise. */
   readonly hub?: MemoryHub;
-  /** Messages a consumer group may buffer before publishers wait (default 10 000). Ignored with `hub`. */
+  /** Messages a consumer group may buffer before publishers wait (default 1 000). Ignored with `hub`. */
   readonly bufferSize?: number;
   /** Larger bodies are refused with `MessageTooLargeError` (default 1 MiB, as NATS). */
   readonly maxMessageBytes?: number;

@@ -33,7 +33,7 @@ import {
   type AttributeSettings,
 } from "./attributes.js";
 import { outgoingBaggage, PROCESS_BAGGAGE } from "./baggage.js";
-import { MessagingMetrics } from "./metrics.js";
+import { MessagingMetrics, type MetricAttributeSet } from "./metrics.js";
 import { duplicatePreviousKeys, type SemconvMode, type TelemetryOptions } from "./options.js";
 import { headerGetter, headerSetter, resolvePropagator } from "./propagation.js";
 
@@ -45,7 +45,7 @@ const WITH_BATCH = "with_batch";
 interface Operation {
   readonly span: Span;
   readonly context: Context;
-  readonly metricAttributes: Attributes;
+  readonly metrics: MetricAttributeSet;
   readonly count: number;
 }
 
@@ -70,6 +70,7 @@ export class TelemetryMiddleware<BrokerKind extends string = string> implements 
   readonly #propagator: TextMapPropagator;
   readonly #settings: AttributeSettings;
   readonly #options: TelemetryOptions;
+  readonly #metricSets = new Map<string, MetricAttributeSet>();
 
   constructor(provider: TelemetryProvider, options: TelemetryOptions = {}) {
     this.broker = provider.broker as BrokerKind;
@@ -109,7 +110,7 @@ export class TelemetryMiddleware<BrokerKind extends string = string> implements 
       this.#finish(() => {
         const ended = performance.now();
         operation.span.end(hrTime(ended));
-        this.#metrics.recordSend((ended - started) / 1000, operation.count, operation.metricAttributes, errorType);
+        this.#metrics.recordSend((ended - started) / 1000, operation.count, operation.metrics, errorType);
       });
     }
   }
@@ -132,7 +133,7 @@ export class TelemetryMiddleware<BrokerKind extends string = string> implements 
         if (settlement !== undefined) operation.span.setAttribute(ATTR.settlement, settlement.kind);
         const ended = performance.now();
         operation.span.end(hrTime(ended));
-        this.#metrics.recordProcess((ended - started) / 1000, operation.count, operation.metricAttributes, errorType);
+        this.#metrics.recordProcess((ended - started) / 1000, operation.count, operation.metrics, errorType);
       });
     });
     return context.with(operation.context, next);
@@ -147,12 +148,14 @@ export class TelemetryMiddleware<BrokerKind extends string = string> implements 
     const batch = command.kind === "batch";
     const links: Link[] = [];
     let span: Span;
+    let spanContext: Context | undefined;
     if (!batch) {
       const message = command.messages[0]!;
       const userContext = this.#userCreationContext(message.headers);
       if (userContext !== undefined) links.push({ context: userContext });
       span = this.#tracer.startSpan(currentSpanName("send", facts), { kind: SpanKind.PRODUCER, startTime: clock(), attributes: sendAttributes(this.#settings, facts, "send", command.messages, false), links }, active);
-      if (userContext === undefined) this.#inject(trace.setSpan(outgoing, span), message.headers);
+      spanContext = trace.setSpan(outgoing, span);
+      if (userContext === undefined) this.#inject(spanContext, message.headers);
     } else {
       // One `create` per message carries that message's own creation context; the `send` links to them all.
       for (const message of command.messages) {
@@ -169,14 +172,14 @@ export class TelemetryMiddleware<BrokerKind extends string = string> implements 
       span = this.#tracer.startSpan(currentSpanName("send", facts), { kind: SpanKind.CLIENT, startTime: clock(), attributes: sendAttributes(this.#settings, facts, "send", command.messages, true), links }, active);
     }
     this.#hook(() => this.#options.publishHook?.(span, command));
-    const metricAttributes: Attributes = {
-      [ATTR.systemName]: this.#settings.system,
-      [ATTR.operationName]: "send",
-      [ATTR.operationType]: "send",
-    };
-    if (facts.temporary !== true) metricAttributes[ATTR.destinationName] = facts.destinationName;
-    if (facts.serverAddress !== undefined) metricAttributes[ATTR.serverAddress] = facts.serverAddress;
-    return { span, context: trace.setSpan(outgoing, span), metricAttributes, count: command.messages.length };
+    const destination = facts.temporary === true ? undefined : facts.destinationName;
+    const metrics = this.#metricSet(`send\0${destination ?? ""}\0${facts.serverAddress ?? ""}`, () => {
+      const attributes: Attributes = { [ATTR.systemName]: this.#settings.system, [ATTR.operationName]: "send", [ATTR.operationType]: "send" };
+      if (destination !== undefined) attributes[ATTR.destinationName] = destination;
+      if (facts.serverAddress !== undefined) attributes[ATTR.serverAddress] = facts.serverAddress;
+      return attributes;
+    });
+    return { span, context: spanContext ?? trace.setSpan(outgoing, span), metrics, count: command.messages.length };
   }
 
   #startProcess(message: MessageContext): Operation {
@@ -206,12 +209,16 @@ export class TelemetryMiddleware<BrokerKind extends string = string> implements 
     }
     const span = this.#tracer.startSpan(currentSpanName("process", facts), { kind: SpanKind.CONSUMER, startTime: clock(), attributes: processAttributes(this.#settings, facts, messages, message.batch), links }, parent);
     this.#hook(() => this.#options.consumeHook?.(span, message.message));
-    const metricAttributes: Attributes = { [ATTR.systemName]: this.#settings.system, [ATTR.operationName]: "process" };
-    if (facts.destinationTemplate !== undefined) metricAttributes[ATTR.destinationTemplate] = facts.destinationTemplate;
-    else metricAttributes[ATTR.destinationName] = facts.destinationName;
-    if (facts.consumerGroup !== undefined) metricAttributes[ATTR.consumerGroupName] = facts.consumerGroup;
-    if (facts.serverAddress !== undefined) metricAttributes[ATTR.serverAddress] = facts.serverAddress;
-    return { span, context: trace.setSpan(parent, span), metricAttributes, count: messages.length };
+    const key = `process\0${facts.destinationTemplate ?? ""}\0${facts.destinationName}\0${facts.consumerGroup ?? ""}\0${facts.serverAddress ?? ""}`;
+    const metrics = this.#metricSet(key, () => {
+      const attributes: Attributes = { [ATTR.systemName]: this.#settings.system, [ATTR.operationName]: "process" };
+      if (facts.destinationTemplate !== undefined) attributes[ATTR.destinationTemplate] = facts.destinationTemplate;
+      else attributes[ATTR.destinationName] = facts.destinationName;
+      if (facts.consumerGroup !== undefined) attributes[ATTR.consumerGroupName] = facts.consumerGroup;
+      if (facts.serverAddress !== undefined) attributes[ATTR.serverAddress] = facts.serverAddress;
+      return attributes;
+    });
+    return { span, context: trace.setSpan(parent, span), metrics, count: messages.length };
   }
 
   // ---- FastStream compatibility (reference/faststream-otel.md §1–4) --------------------------------------
@@ -242,8 +249,9 @@ export class TelemetryMiddleware<BrokerKind extends string = string> implements 
     for (const message of command.messages) this.#inject(injected, message.headers);
     const span = this.#tracer.startSpan(faststreamSpanName(facts, "publish"), { kind: SpanKind.PRODUCER, startTime: clock(), attributes: { ...attributes, [ATTR_FASTSTREAM.operation]: "publish" } }, parent);
     this.#hook(() => this.#options.publishHook?.(span, command));
-    const metricAttributes: Attributes = { [ATTR_FASTSTREAM.system]: this.#settings.system, [ATTR_FASTSTREAM.destinationName]: faststreamDestination(facts) };
-    return { span, context: trace.setSpan(parent, span), metricAttributes, count: command.messages.length };
+    const destination = faststreamDestination(facts);
+    const metrics = this.#metricSet(`publish\0${destination}`, () => ({ [ATTR_FASTSTREAM.system]: this.#settings.system, [ATTR_FASTSTREAM.destinationName]: destination }));
+    return { span, context: trace.setSpan(parent, span), metrics, count: command.messages.length };
   }
 
   #startFaststreamProcess(message: MessageContext): Operation {
@@ -269,12 +277,23 @@ export class TelemetryMiddleware<BrokerKind extends string = string> implements 
     // The handler sees the messages' baggage in the OTel context, without FastStream's internal batch marker.
     const baggage = mergeBaggage(extracted.map((item) => propagation.getBaggage(item)))?.removeEntry(WITH_BATCH);
     const handlerContext = withBaggageOf(trace.setSpan(origin, span), baggage).setValue(ORIGIN_CONTEXT, trace.getSpanContext(origin));
-    const metricAttributes: Attributes = { [ATTR_FASTSTREAM.system]: this.#settings.system, [ATTR_FASTSTREAM.destinationPublishName]: faststreamDestination(facts) };
+    const destination = faststreamDestination(facts);
+    const metrics = this.#metricSet(`process\0${destination}`, () => ({ [ATTR_FASTSTREAM.system]: this.#settings.system, [ATTR_FASTSTREAM.destinationPublishName]: destination }));
     const count = typeof attributes[ATTR_FASTSTREAM.batchMessageCount] === "number" ? (attributes[ATTR_FASTSTREAM.batchMessageCount] as number) : 1;
-    return { span, context: handlerContext, metricAttributes, count };
+    return { span, context: handlerContext, metrics, count };
   }
 
   // ---- shared --------------------------------------------------------------------------------------------
+
+  /** Metric attributes are built once per destination (and group, server): recording reuses them. */
+  #metricSet(key: string, build: () => Attributes): MetricAttributeSet {
+    let set = this.#metricSets.get(key);
+    if (set === undefined) {
+      set = { key, attributes: build() };
+      this.#metricSets.set(key, set);
+    }
+    return set;
+  }
 
   /** A handler's baggage update (`updateBaggage`) applies to what it publishes. */
   #withOutgoingBaggage(active: Context): Context {

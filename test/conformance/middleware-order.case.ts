@@ -1,6 +1,7 @@
 import { describe, expect } from "vitest";
 import type { Middleware, PublishCommand, Settlement } from "../../src/core/index.js";
 import { conformance, type BrokerHarness } from "./harness.js";
+import { waitFor } from "./wait.js";
 
 /** A middleware that writes `name>` on the way in and `<name` on the way out, for the messages `only` accepts. */
 function tracer(name: string, log: string[], only: (destination: string) => boolean = () => true): Middleware {
@@ -85,6 +86,8 @@ export function describeMiddlewareOrder(harness: BrokerHarness): void {
       await kit.start(broker);
       await broker.publish("result", `${prefix}in`);
       expect((await got.first()).body).toBe("result!");
+      // The consumer can see the result before the publishing chain has unwound: wait for the outermost exit.
+      await waitFor(() => log.includes("<pub broker"), kit.timeoutMs, "the result's publish chain to unwind");
       expect(log.filter((entry) => entry.includes("pub"))).toEqual([
         "pub broker>",
         "pub router>",
