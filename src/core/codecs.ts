@@ -50,6 +50,8 @@ function mediaType(contentType: string): string {
  */
 export class CodecRegistry {
   readonly #codecs: readonly Codec[];
+  /** Content types seen so far and their codec: a service uses a handful, and this runs per message. */
+  readonly #byContentType = new Map<string, Codec>();
 
   constructor(extra: readonly Codec[] = []) {
     // User codecs come first so they can take over a built-in content type.
@@ -79,11 +81,14 @@ export class CodecRegistry {
   }
 
   #find(contentType: string): Codec {
+    const cached = this.#byContentType.get(contentType);
+    if (cached !== undefined) return cached;
     const type = mediaType(contentType);
     const codec = this.#codecs.find((candidate) => candidate.accepts(type));
     if (codec === undefined) {
       throw new ConfigurationError(`no codec for content type "${contentType}"; pass one in the broker's \`codecs\` option`);
     }
+    if (this.#byContentType.size < 64) this.#byContentType.set(contentType, codec);
     return codec;
   }
 }

@@ -55,7 +55,7 @@ export function runWithContext<T>(context: MessageContext, fn: () => Promise<T>)
 
 export class DeliveryContext implements MessageContext {
   readonly message: IncomingMessage;
-  readonly locals = new Map<symbol, unknown>();
+  #locals: Map<symbol, unknown> | undefined;
   #settlement: Settlement | undefined;
   #settling: Promise<void> | undefined;
   #listeners: SettledListener[] = [];
@@ -72,6 +72,12 @@ export class DeliveryContext implements MessageContext {
     const first = messages[0];
     if (first === undefined) throw new Error("a delivery carries at least one message");
     this.message = first;
+  }
+
+  /** Created on first use: most deliveries never need per-message middleware state. */
+  get locals(): Map<symbol, unknown> {
+    this.#locals ??= new Map();
+    return this.#locals;
   }
 
   get headers(): Readonly<Headers> {

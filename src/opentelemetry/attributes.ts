@@ -13,17 +13,28 @@ function setIfDefined(attributes: Attributes, key: string, value: string | numbe
   if (value !== undefined) attributes[key] = value;
 }
 
+/** Per-system keys; plain ifs because this runs twice per message. */
 function systemSpecific(attributes: Attributes, facts: MessagingFacts, settings: AttributeSettings): void {
-  const pairs: [string, string, string | number | boolean | undefined][] = [
-    [ATTR.kafkaMessageKey, ATTR_PREVIOUS.kafkaMessageKey, facts.messageKey],
-    [ATTR.kafkaOffset, ATTR_PREVIOUS.kafkaOffset, facts.offset],
-    [ATTR.kafkaTombstone, ATTR_PREVIOUS.kafkaTombstone, facts.tombstone === true ? true : undefined],
-    [ATTR.rabbitRoutingKey, ATTR_PREVIOUS.rabbitRoutingKey, facts.routingKey === "" ? undefined : facts.routingKey],
-    [ATTR.rabbitDeliveryTag, ATTR_PREVIOUS.rabbitDeliveryTag, facts.deliveryTag],
-  ];
-  for (const [key, previous, value] of pairs) {
-    setIfDefined(attributes, key, value);
-    if (settings.duplicatePrevious) setIfDefined(attributes, previous, value);
+  const dup = settings.duplicatePrevious;
+  if (facts.messageKey !== undefined) {
+    attributes[ATTR.kafkaMessageKey] = facts.messageKey;
+    if (dup) attributes[ATTR_PREVIOUS.kafkaMessageKey] = facts.messageKey;
+  }
+  if (facts.offset !== undefined) {
+    attributes[ATTR.kafkaOffset] = facts.offset;
+    if (dup) attributes[ATTR_PREVIOUS.kafkaOffset] = facts.offset;
+  }
+  if (facts.tombstone === true) {
+    attributes[ATTR.kafkaTombstone] = true;
+    if (dup) attributes[ATTR_PREVIOUS.kafkaTombstone] = true;
+  }
+  if (facts.routingKey !== undefined && facts.routingKey !== "") {
+    attributes[ATTR.rabbitRoutingKey] = facts.routingKey;
+    if (dup) attributes[ATTR_PREVIOUS.rabbitRoutingKey] = facts.routingKey;
+  }
+  if (facts.deliveryTag !== undefined) {
+    attributes[ATTR.rabbitDeliveryTag] = facts.deliveryTag;
+    if (dup) attributes[ATTR_PREVIOUS.rabbitDeliveryTag] = facts.deliveryTag;
   }
 }
 

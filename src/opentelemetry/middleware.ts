@@ -19,7 +19,7 @@ import {
   type Tracer,
 } from "@opentelemetry/api";
 import { hrTime } from "@opentelemetry/core";
-import { SettlementSignal, type Headers, type IncomingMessage, type MessageContext, type Middleware, type PublishCommand, type PublishNext, type PublishOutcome, type TelemetryProvider } from "../core/index.js";
+import { SettlementSignal, type MessagingFacts, type Headers, type IncomingMessage, type MessageContext, type Middleware, type PublishCommand, type PublishNext, type PublishOutcome, type TelemetryProvider } from "../core/index.js";
 import { ATTR, ATTR_FASTSTREAM, SCHEMA_URL_CURRENT, SCHEMA_URL_FASTSTREAM } from "../core/telemetry/semconv.js";
 import { POSTLINE_VERSION } from "../core/version.js";
 import {
@@ -71,6 +71,7 @@ export class TelemetryMiddleware<BrokerKind extends string = string> implements 
   readonly #settings: AttributeSettings;
   readonly #options: TelemetryOptions;
   readonly #metricSets = new Map<string, MetricAttributeSet>();
+  readonly #bySubscription = new WeakMap<object, { destination: string; set: MetricAttributeSet }>();
 
   constructor(provider: TelemetryProvider, options: TelemetryOptions = {}) {
     this.broker = provider.broker as BrokerKind;
@@ -173,7 +174,7 @@ export class TelemetryMiddleware<BrokerKind extends string = string> implements 
     }
     this.#hook(() => this.#options.publishHook?.(span, command));
     const destination = facts.temporary === true ? undefined : facts.destinationName;
-    const metrics = this.#metricSet(`send\0${destination ?? ""}\0${facts.serverAddress ?? ""}`, () => {
+    const metrics = this.#metricSet(facts.serverAddress === undefined ? `send\0${destination ?? ""}` : `send\0${destination ?? ""}\0${facts.serverAddress}`, () => {
       const attributes: Attributes = { [ATTR.systemName]: this.#settings.system, [ATTR.operationName]: "send", [ATTR.operationType]: "send" };
       if (destination !== undefined) attributes[ATTR.destinationName] = destination;
       if (facts.serverAddress !== undefined) attributes[ATTR.serverAddress] = facts.serverAddress;
@@ -209,8 +210,7 @@ export class TelemetryMiddleware<BrokerKind extends string = string> implements 
     }
     const span = this.#tracer.startSpan(currentSpanName("process", facts), { kind: SpanKind.CONSUMER, startTime: clock(), attributes: processAttributes(this.#settings, facts, messages, message.batch), links }, parent);
     this.#hook(() => this.#options.consumeHook?.(span, message.message));
-    const key = `process\0${facts.destinationTemplate ?? ""}\0${facts.destinationName}\0${facts.consumerGroup ?? ""}\0${facts.serverAddress ?? ""}`;
-    const metrics = this.#metricSet(key, () => {
+    const metrics = this.#processMetricSet(message, facts, () => {
       const attributes: Attributes = { [ATTR.systemName]: this.#settings.system, [ATTR.operationName]: "process" };
       if (facts.destinationTemplate !== undefined) attributes[ATTR.destinationTemplate] = facts.destinationTemplate;
       else attributes[ATTR.destinationName] = facts.destinationName;
@@ -284,6 +284,20 @@ export class TelemetryMiddleware<BrokerKind extends string = string> implements 
   }
 
   // ---- shared --------------------------------------------------------------------------------------------
+
+  /**
+   * Process metrics are the same for every message of a subscription (its destination, group and server), so
+   * they are looked up by subscription first; messages of a wildcard subscription arrive on many destinations
+   * and fall back to the string key.
+   */
+  #processMetricSet(message: MessageContext, facts: MessagingFacts, build: () => Attributes): MetricAttributeSet {
+    const cached = this.#bySubscription.get(message.subscriber);
+    if (cached !== undefined && cached.destination === facts.destinationName) return cached.set;
+    const key = `process\0${facts.destinationTemplate ?? ""}\0${facts.destinationName}\0${facts.consumerGroup ?? ""}\0${facts.serverAddress ?? ""}`;
+    const set = this.#metricSet(key, build);
+    this.#bySubscription.set(message.subscriber, { destination: facts.destinationName, set });
+    return set;
+  }
 
   /** Metric attributes are built once per destination (and group, server): recording reuses them. */
   #metricSet(key: string, build: () => Attributes): MetricAttributeSet {
