@@ -4,7 +4,8 @@ import { MissingPeerDependencyError } from "./errors.js";
  * Loads an optional peer dependency (a broker client), turning "module not found" into an error that says
  * what to install. Adapters call it at the top of their client module:
  *
- *     const amqp = await loadPeer<typeof import("amqplib")>("amqplib", "postline/rabbit");
+ *     import type * as Amqp from "amqplib";
+ *     const amqp = await loadPeer<typeof Amqp>("amqplib", "postline/rabbit");
  */
 export async function loadPeer<Module>(packageName: string, feature: string): Promise<Module> {
   try {

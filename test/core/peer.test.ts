@@ -1,4 +1,5 @@
 import { expect, test } from "vitest";
+import type * as Zod from "zod";
 import { MissingPeerDependencyError, loadPeer } from "../../src/core/index.js";
 
 test("a missing broker client is a MissingPeerDependencyError that names the package to install", async () => {
@@ -8,6 +9,6 @@ test("a missing broker client is a MissingPeerDependencyError that names the pac
 });
 
 test("an installed client loads", async () => {
-  const zod = await loadPeer<typeof import("zod")>("zod", "the test");
+  const zod = await loadPeer<typeof Zod>("zod", "the test");
   expect(typeof zod.z.object).toBe("function");
 });
