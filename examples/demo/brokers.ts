@@ -12,6 +12,11 @@ export const brokerFactories = {
     const { MemoryTelemetryMiddleware } = await import("postline/memory/opentelemetry");
     return new MemoryBroker({ middlewares: [new MemoryTelemetryMiddleware(telemetry)] });
   },
+  mqtt: async (telemetry) => {
+    const { MqttBroker } = await import("postline/mqtt");
+    const { MqttTelemetryMiddleware } = await import("postline/mqtt/opentelemetry");
+    return new MqttBroker({ url: process.env.POSTLINE_MQTT_URL ?? "mqtt://127.0.0.1:1883", middlewares: [new MqttTelemetryMiddleware(telemetry)] });
+  },
 } satisfies Record<string, BrokerFactory>;
 
 export type BrokerName = keyof typeof brokerFactories;

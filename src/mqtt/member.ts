@@ -1,0 +1,80 @@
+import { AsyncResource } from "node:async_hooks";
+import type { IPublishPacket } from "mqtt";
+import type { DeliveryHandler, IncomingMessage, Settlement } from "../core/index.js";
+
+// Deliveries run in the context of this module's load (the root context), never in the context in which the
+// connection was opened: a handler must not inherit whatever span was active when `broker.start()` ran.
+const rootScope = new AsyncResource("postline.mqtt.delivery");
+
+/**
+ * One Postline subscriber on one server subscription: a local queue handed to the handler at most
+ * `concurrency` messages at a time, in arrival order.
+ */
+export class Member {
+  readonly #queue: IncomingMessage<IPublishPacket>[] = [];
+  #active = 0;
+  #stopped = false;
+  #drained: (() => void) | undefined;
+
+  constructor(
+    private readonly concurrency: number,
+    private readonly handler: DeliveryHandler<IPublishPacket>,
+    private readonly settle: (message: IncomingMessage<IPublishPacket>, settlement: Settlement) => Promise<void>,
+  ) {}
+
+  push(message: IncomingMessage<IPublishPacket>): void {
+    if (this.#stopped) return;
+    this.#queue.push(message);
+    this.#pump();
+  }
+
+  /** No new messages; resolves once every message already received has been handed to the handler. */
+  stop(): Promise<void> {
+    this.#stopped = true;
+    if (this.#queue.length === 0) return Promise.resolve();
+    return new Promise((resolve) => (this.#drained = resolve));
+  }
+
+  #pump(): void {
+    while (this.#active < this.concurrency && this.#queue.length > 0) {
+      const message = this.#queue.shift()!;
+      this.#active += 1;
+      const delivery = { messages: [message], settle: (settlement: Settlement) => this.settle(message, settlement) };
+      void rootScope.runInAsyncScope(() => this.handler(delivery)).finally(() => {
+        this.#active -= 1;
+        this.#pump();
+      });
+    }
+    if (this.#queue.length === 0 && this.#drained !== undefined) {
+      this.#drained();
+      this.#drained = undefined;
+    }
+  }
+}
+
+/**
+ * One server subscription (a topic filter, or `$share/<group>/<filter>`) and the local subscribers behind it.
+ * A client holds each filter once, so several local subscribers share it: without a group each gets every
+ * message (fan-out), in a group they take turns (the server already split the messages between clients).
+ */
+export class Route {
+  readonly members: Member[] = [];
+  #next = 0;
+
+  constructor(
+    readonly filter: string,
+    readonly id: number,
+    readonly shared: boolean,
+    public qos: 0 | 1 | 2,
+  ) {}
+
+  deliver(message: IncomingMessage<IPublishPacket>): void {
+    if (!this.shared) {
+      for (const member of this.members) member.push(message);
+      return;
+    }
+    const member = this.members[this.#next % this.members.length];
+    this.#next = (this.#next + 1) % Math.max(this.members.length, 1);
+    member?.push(message);
+  }
+}
