@@ -7,6 +7,7 @@ import { renderMarkdown, renderText, runSuite, type Settings, type Suite } from 
 const suites: Record<string, () => Promise<Suite>> = {
   memory: async () => (await import("./memory.js")).memorySuite(),
   mqtt: async () => (await import("./mqtt.js")).mqttSuite(),
+  nats: async () => (await import("./nats.js")).natsSuite(),
 };
 
 const usage = `usage: node dist/bench/main.js [options]

@@ -17,6 +17,11 @@ export const brokerFactories = {
     const { MqttTelemetryMiddleware } = await import("postline/mqtt/opentelemetry");
     return new MqttBroker({ url: process.env.POSTLINE_MQTT_URL ?? "mqtt://127.0.0.1:1883", middlewares: [new MqttTelemetryMiddleware(telemetry)] });
   },
+  nats: async (telemetry) => {
+    const { NatsBroker } = await import("postline/nats");
+    const { NatsTelemetryMiddleware } = await import("postline/nats/opentelemetry");
+    return new NatsBroker({ servers: process.env.POSTLINE_NATS_URL ?? "127.0.0.1:4222", middlewares: [new NatsTelemetryMiddleware(telemetry)] });
+  },
 } satisfies Record<string, BrokerFactory>;
 
 export type BrokerName = keyof typeof brokerFactories;
