@@ -8,6 +8,7 @@ const suites: Record<string, () => Promise<Suite>> = {
   memory: async () => (await import("./memory.js")).memorySuite(),
   mqtt: async () => (await import("./mqtt.js")).mqttSuite(),
   nats: async () => (await import("./nats.js")).natsSuite(),
+  rabbit: async () => (await import("./rabbit.js")).rabbitSuite(),
 };
 
 const usage = `usage: node dist/bench/main.js [options]

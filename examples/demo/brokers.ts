@@ -22,6 +22,11 @@ export const brokerFactories = {
     const { NatsTelemetryMiddleware } = await import("postline/nats/opentelemetry");
     return new NatsBroker({ servers: process.env.POSTLINE_NATS_URL ?? "127.0.0.1:4222", middlewares: [new NatsTelemetryMiddleware(telemetry)] });
   },
+  rabbit: async (telemetry) => {
+    const { RabbitBroker } = await import("postline/rabbit");
+    const { RabbitTelemetryMiddleware } = await import("postline/rabbit/opentelemetry");
+    return new RabbitBroker({ url: process.env.POSTLINE_RABBIT_URL ?? "amqp://guest:guest@127.0.0.1:5672", middlewares: [new RabbitTelemetryMiddleware(telemetry)] });
+  },
 } satisfies Record<string, BrokerFactory>;
 
 export type BrokerName = keyof typeof brokerFactories;

@@ -29,6 +29,7 @@ export type { PublishApi, PublishOptions, Reply, RequestOptions } from "./publis
 export { loadPeer } from "./peer.js";
 export type { Publisher, PublisherOptions } from "./publisher.js";
 export type { BodyOf, SubscriberBuilder } from "./registry.js";
+export { REQUEST_ID_HEADER } from "./request-reply.js";
 export { Router, type RouterOptions } from "./router.js";
 export type { InferBody, StandardSchemaV1 } from "./schema.js";
 export { Subscriber, type Handler, type SubscriberOptions } from "./subscriber.js";

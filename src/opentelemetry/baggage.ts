@@ -1,9 +1,14 @@
 import { context, propagation, trace, type Baggage, type Span } from "@opentelemetry/api";
 import { currentContext } from "../core/index.js";
 
-/** Per-message slots in `MessageContext.locals`, owned by the telemetry middleware. */
-export const BAGGAGE_OVERRIDE = Symbol("postline.otel.baggageOverride");
-export const PROCESS_BAGGAGE = Symbol("postline.otel.processBaggage");
+/** Per-message slot in `MessageContext.locals`: a handler's baggage update, and the baggage it replaced. */
+const BAGGAGE_OVERRIDE = Symbol("postline.otel.baggageOverride");
+
+interface BaggageOverride {
+  readonly baggage: Baggage;
+  /** The active baggage when the update was made: the override applies where that is still the active one. */
+  readonly base: Baggage | undefined;
+}
 
 export type BaggageChanges = Readonly<Record<string, string | undefined>>;
 
@@ -47,16 +52,18 @@ export function withBaggage<T>(changes: BaggageChanges, fn: () => T, options: { 
 export function updateBaggage(changes: BaggageChanges, options: { replace?: boolean } = {}): boolean {
   const message = currentContext();
   if (message === undefined) return false;
-  message.locals.set(BAGGAGE_OVERRIDE, apply(outgoingBaggage(), changes, options.replace ?? false));
+  const previous = message.locals.get(BAGGAGE_OVERRIDE) as BaggageOverride | undefined;
+  const active = propagation.getBaggage(context.active());
+  const base = previous !== undefined && previous.baggage === outgoingBaggage() ? previous.base : active;
+  const override: BaggageOverride = { baggage: apply(outgoingBaggage(), changes, options.replace ?? false), base };
+  message.locals.set(BAGGAGE_OVERRIDE, override);
   return true;
 }
 
 /** Baggage for an outgoing message: a handler's update wins, unless a `withBaggage` scope is active. */
 export function outgoingBaggage(): Baggage | undefined {
   const active = propagation.getBaggage(context.active());
-  const message = currentContext();
-  if (message === undefined || !message.locals.has(BAGGAGE_OVERRIDE)) return active;
-  // A `withBaggage` scope made a new baggage object: the explicit scope is more specific than the update.
-  if (active !== message.locals.get(PROCESS_BAGGAGE)) return active;
-  return message.locals.get(BAGGAGE_OVERRIDE) as Baggage;
+  const override = currentContext()?.locals.get(BAGGAGE_OVERRIDE) as BaggageOverride | undefined;
+  // Inside a `withBaggage` scope the active baggage is a new object: the explicit scope is more specific.
+  return override !== undefined && override.base === active ? override.baggage : active;
 }

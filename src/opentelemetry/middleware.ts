@@ -32,7 +32,7 @@ import {
   sendAttributes,
   type AttributeSettings,
 } from "./attributes.js";
-import { outgoingBaggage, PROCESS_BAGGAGE } from "./baggage.js";
+import { outgoingBaggage } from "./baggage.js";
 import { MessagingMetrics, type MetricAttributeSet } from "./metrics.js";
 import { duplicatePreviousKeys, type SemconvMode, type TelemetryOptions } from "./options.js";
 import { headerGetter, headerSetter, resolvePropagator } from "./propagation.js";
@@ -126,7 +126,6 @@ export class TelemetryMiddleware<BrokerKind extends string = string> implements 
       return next();
     }
     const started = performance.now();
-    message.locals.set(PROCESS_BAGGAGE, propagation.getBaggage(operation.context));
     message.onSettled((settlement, error) => {
       this.#finish(() => {
         const failed = error !== undefined && !(error instanceof SettlementSignal);
@@ -208,7 +207,7 @@ export class TelemetryMiddleware<BrokerKind extends string = string> implements 
       }
       parent = withBaggageOf(active, mergeBaggage(baggages));
     }
-    const span = this.#tracer.startSpan(currentSpanName("process", facts), { kind: SpanKind.CONSUMER, startTime: clock(), attributes: processAttributes(this.#settings, facts, messages, message.batch), links }, parent);
+    const span = this.#tracer.startSpan(currentSpanName("process", facts), { kind: SpanKind.CONSUMER, startTime: clock(), attributes: processAttributes(this.#settings, facts, messages, message.batch), links: links.length > 0 ? links : undefined }, parent);
     this.#hook(() => this.#options.consumeHook?.(span, message.message));
     const metrics = this.#processMetricSet(message, facts, () => {
       const attributes: Attributes = { [ATTR.systemName]: this.#settings.system, [ATTR.operationName]: "process" };

@@ -1,0 +1,159 @@
+import type { Channel, ConsumeMessage } from "amqplib";
+import type { DeliveryHandler, Logger, Settlement, SubscriptionSpec } from "../core/index.js";
+import type { RabbitConnection } from "./connection.js";
+import { ChannelClosedError } from "./errors.js";
+import { toIncoming, type RabbitRawMessage } from "./message.js";
+import type { RabbitSubscribeOptions } from "./options.js";
+import type { RabbitPublisher } from "./publisher.js";
+import type { SubscriptionPlan } from "./topology.js";
+
+/** Redelivery counts kept for messages requeued here (classic queues only say "redelivered"). */
+const MAX_TRACKED = 10_000;
+
+/**
+ * One subscription: its own channel (so prefetch and channel errors stay per subscriber), the queue and
+ * binding its plan declares, and a local hand-off that keeps at most `concurrency` deliveries in the handler
+ * (RabbitMQ's prefetch bounds what waits here). Restored on a new channel after a reconnection.
+ */
+export class RabbitConsumer {
+  #channel: Channel | undefined;
+  #queue = "";
+  #consumerTag: string | undefined;
+  #stopped = false;
+  #inFlight = 0;
+  readonly #waiting: { message: ConsumeMessage; channel: Channel }[] = [];
+  readonly #requeued = new Map<string, number>();
+  #unsubscribe: (() => void) | undefined;
+
+  constructor(
+    private readonly connection: RabbitConnection,
+    private readonly publisher: RabbitPublisher,
+    private readonly spec: SubscriptionSpec<RabbitSubscribeOptions>,
+    private readonly plan: SubscriptionPlan,
+    private readonly prefetch: number,
+    private readonly handler: DeliveryHandler<RabbitRawMessage>,
+    private readonly logger: () => Logger,
+  ) {}
+
+  async start(): Promise<void> {
+    await this.#open();
+    this.#unsubscribe = this.connection.onReopen(() => this.#open());
+  }
+
+  /** Stops deliveries; waiting (not yet handed over) messages go back to the queue. In-flight ones still settle. */
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    this.#unsubscribe?.();
+    const channel = this.#channel;
+    if (channel === undefined) return;
+    if (this.#consumerTag !== undefined) await channel.cancel(this.#consumerTag).catch(() => undefined);
+    for (const { message, channel: owner } of this.#waiting.splice(0)) {
+      if (owner === channel) tryCall(() => channel.nack(message, false, true));
+    }
+    if (this.#inFlight === 0) await this.#closeChannel();
+  }
+
+  async #open(): Promise<void> {
+    if (this.#stopped) return;
+    const plan = this.plan;
+    for (const exchange of plan.exchanges) await this.publisher.ensureExchange(exchange);
+    const channel = await this.connection.createChannel();
+    this.#channel = channel;
+    try {
+      await channel.prefetch(this.prefetch);
+      const declared = await channel.assertQueue(plan.queue, { durable: plan.durable, exclusive: plan.exclusive, autoDelete: plan.autoDelete, arguments: plan.arguments });
+      this.#queue = declared.queue;
+      if (plan.binding !== undefined) await channel.bindQueue(declared.queue, plan.binding.exchange, plan.binding.routingKey, plan.binding.arguments);
+      const priority = this.spec.options.consumerPriority;
+      const consumer = await channel.consume(declared.queue, (message) => this.#receive(channel, message), priority === undefined ? {} : { priority });
+      this.#consumerTag = consumer.consumerTag;
+    } catch (error) {
+      await channel.close().catch(() => undefined);
+      throw new Error(`subscriber "${this.spec.name}" could not set up queue "${plan.queue || "(server-named)"}" on RabbitMQ: ${(error as Error).message}`, { cause: error });
+    }
+  }
+
+  #receive(channel: Channel, message: ConsumeMessage | null): void {
+    if (message === null) {
+      // The server cancelled the consumer (its queue was deleted); a reconnection would not bring it back.
+      if (!this.#stopped) this.logger().error(`RabbitMQ cancelled subscriber "${this.spec.name}" (queue "${this.#queue}" deleted?)`);
+      return;
+    }
+    this.#waiting.push({ message, channel });
+    this.#pump();
+  }
+
+  #pump(): void {
+    while (this.#inFlight < this.spec.concurrency && this.#waiting.length > 0 && !this.#stopped) {
+      const { message, channel } = this.#waiting.shift()!;
+      if (channel !== this.#channel) continue;
+      this.#inFlight += 1;
+      void this.#deliver(channel, message).finally(() => {
+        this.#inFlight -= 1;
+        if (this.#stopped && this.#inFlight === 0) void this.#closeChannel();
+        else this.#pump();
+      });
+    }
+  }
+
+  async #deliver(channel: Channel, message: ConsumeMessage): Promise<void> {
+    const deliveryCount = this.#deliveryCount(message);
+    const raw: RabbitRawMessage = { message, queue: this.#queue, anonymous: this.plan.anonymous };
+    // The message's destination as the user named it: the exchange (Postline destinations) or the queue.
+    const destination = this.plan.anonymous || this.plan.queue !== this.spec.destination ? message.fields.exchange : this.#queue;
+    await this.handler({
+      messages: [toIncoming(raw, destination, deliveryCount)],
+      settle: async (settlement) => this.#settle(channel, message, deliveryCount, settlement),
+    });
+  }
+
+  #settle(channel: Channel, message: ConsumeMessage, deliveryCount: number, settlement: Settlement): void {
+    if (channel !== this.#channel && this.#channel !== undefined) {
+      throw new ChannelClosedError(`cannot ${settlement.kind} a message received before the connection was lost; RabbitMQ redelivers it`);
+    }
+    const id = message.properties.messageId as string | undefined;
+    let requeue = settlement.kind === "nack" && settlement.requeue;
+    const limit = this.spec.options.maxDeliveries;
+    if (requeue && limit !== undefined && deliveryCount >= limit) requeue = false;
+    if (id !== undefined) {
+      if (requeue) this.#track(id, deliveryCount);
+      else this.#requeued.delete(id);
+    }
+    try {
+      if (settlement.kind === "ack") channel.ack(message);
+      else if (settlement.kind === "reject") channel.reject(message, false);
+      else channel.nack(message, false, requeue);
+    } catch (error) {
+      throw new ChannelClosedError(`cannot ${settlement.kind} the message: its RabbitMQ channel is closed (RabbitMQ redelivers it)`, { cause: error });
+    }
+  }
+
+  /** Quorum queues count deliveries (`x-delivery-count`); classic queues only flag redeliveries, so requeues here are counted. */
+  #deliveryCount(message: ConsumeMessage): number {
+    const header = message.properties.headers?.["x-delivery-count"] as unknown;
+    if (typeof header === "number") return header + 1;
+    if (!message.fields.redelivered) return 1;
+    const id = message.properties.messageId as string | undefined;
+    return Math.max(2, (id === undefined ? 0 : (this.#requeued.get(id) ?? 0)) + 1);
+  }
+
+  #track(id: string, count: number): void {
+    this.#requeued.delete(id);
+    this.#requeued.set(id, count);
+    if (this.#requeued.size > MAX_TRACKED) this.#requeued.delete(this.#requeued.keys().next().value!);
+  }
+
+  async #closeChannel(): Promise<void> {
+    const channel = this.#channel;
+    this.#channel = undefined;
+    await channel?.close().catch(() => undefined);
+  }
+}
+
+function tryCall(fn: () => void): void {
+  try {
+    fn();
+  } catch {
+    // The channel is already closed: RabbitMQ requeues its unacknowledged messages itself.
+  }
+}
