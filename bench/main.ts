@@ -6,6 +6,7 @@ import { renderMarkdown, renderText, runSuite, type Settings, type Suite } from 
 // with --only must not require either for the suites left out.
 const suites: Record<string, () => Promise<Suite>> = {
   memory: async () => (await import("./memory.js")).memorySuite(),
+  kafka: async () => (await import("./kafka.js")).kafkaSuite(),
   mqtt: async () => (await import("./mqtt.js")).mqttSuite(),
   nats: async () => (await import("./nats.js")).natsSuite(),
   rabbit: async () => (await import("./rabbit.js")).rabbitSuite(),

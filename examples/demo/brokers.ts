@@ -7,6 +7,11 @@ export type BrokerFactory = (telemetry: TelemetryOptions) => Promise<Broker<stri
 
 // Factories import their adapter lazily, so a broker's client library is loaded only when it is chosen.
 export const brokerFactories = {
+  kafka: async (telemetry) => {
+    const { KafkaBroker } = await import("postline/kafka");
+    const { KafkaTelemetryMiddleware } = await import("postline/kafka/opentelemetry");
+    return new KafkaBroker({ bootstrapServers: process.env.POSTLINE_KAFKA_BOOTSTRAP ?? "127.0.0.1:9092", middlewares: [new KafkaTelemetryMiddleware(telemetry)] });
+  },
   memory: async (telemetry) => {
     const { MemoryBroker } = await import("postline/memory");
     const { MemoryTelemetryMiddleware } = await import("postline/memory/opentelemetry");

@@ -21,6 +21,7 @@ interface Pending {
 export class InboxRequests {
   readonly #pending = new Map<string, Pending>();
   #inbox: Promise<{ name: string; subscription: TransportSubscription }> | undefined;
+  #closed = false;
 
   constructor(
     private readonly transport: Transport,
@@ -29,6 +30,8 @@ export class InboxRequests {
 
   async request(command: PublishCommand, timeoutMs: number): Promise<IncomingMessage> {
     const { name } = await this.#ensureInbox();
+    // close() may have run while the inbox was being set up (a real broker takes a while to subscribe).
+    if (this.#closed) throw new NotConnectedError("wait for a reply", "closing");
     const { correlationId, messageId } = command.messages[0]!;
     command.replyTo = name;
     const reply = new Promise<IncomingMessage>((resolve, reject) => {
@@ -47,6 +50,7 @@ export class InboxRequests {
   }
 
   async close(): Promise<void> {
+    this.#closed = true;
     for (const [id, pending] of this.#pending) {
       clearTimeout(pending.timer);
       pending.reject(new NotConnectedError("wait for a reply", "closing"));

@@ -1,0 +1,41 @@
+import { Broker, Router, type Logger, type RouterOptions, type SubscriberOptions } from "../core/index.js";
+import { validateSubscribeOptions } from "./shared/index.js";
+import { resolveKafkaOptions, type KafkaBrokerOptions, type KafkaPublishOptions, type KafkaSubscribeOptions } from "./options.js";
+import { KafkaTransport } from "./transport.js";
+
+/**
+ * Kafka through @platformatic/kafka: topics (or patterns) with consumer groups, keys and partitions, offsets
+ * committed only for settled messages, batches both ways, request/reply over private inbox topics.
+ */
+export class KafkaBroker extends Broker<"kafka", KafkaSubscribeOptions, KafkaPublishOptions> {
+  readonly #transport: KafkaTransport;
+
+  constructor(options: KafkaBrokerOptions = {}) {
+    const transport = new KafkaTransport(resolveKafkaOptions(options));
+    super("kafka", transport, options);
+    const logger: Logger = this.logger;
+    transport.onError = (message, error) => logger.error(message, { error });
+    this.#transport = transport;
+  }
+
+  override subscriber<const O extends SubscriberOptions & KafkaSubscribeOptions>(destination: string, options?: O) {
+    validateSubscribeOptions(destination, options ?? {});
+    return super.subscriber(destination, options);
+  }
+
+  /** Resolves once every started subscriber's consumer has its partitions assigned and knows where to read. */
+  waitForAssignment(timeoutMs?: number): Promise<void> {
+    return this.#transport.assigned(timeoutMs);
+  }
+}
+
+export class KafkaRouter extends Router<"kafka", KafkaSubscribeOptions, KafkaPublishOptions> {
+  constructor(options: RouterOptions<"kafka"> = {}) {
+    super("kafka", options);
+  }
+
+  override subscriber<const O extends SubscriberOptions & KafkaSubscribeOptions>(destination: string, options?: O) {
+    validateSubscribeOptions(destination, options ?? {});
+    return super.subscriber(destination, options);
+  }
+}

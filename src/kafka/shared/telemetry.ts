@@ -1,0 +1,52 @@
+import type { IncomingMessage, MessagingFacts, PublishCommand, SubscriptionFacts, TelemetryProvider } from "../../core/index.js";
+import { text } from "./headers.js";
+import type { KafkaPublishOptions } from "./options.js";
+
+/** What telemetry reads from a consumed record, whatever the client's record type looks like. */
+export interface KafkaRecordView {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: bigint;
+  /** Milliseconds since the epoch, as Kafka stores it. */
+  readonly timestamp: bigint;
+  readonly key: Uint8Array | string | null | undefined;
+  /** A null value: the deletion marker of a compacted topic. */
+  readonly tombstone: boolean;
+}
+
+/**
+ * The Kafka facts of the messaging conventions, shared by every Kafka client's adapter: partition, offset, the
+ * key as text, tombstones, the consumer group and, for FastStream mode, its message id `"{offset}-{timestamp}"`.
+ * `broker` is the adapter's brand (`kafka`, `confluent`); the system is `kafka` for both. No `server.address`:
+ * the middleware's provider is built before any broker, so it cannot know the broker's bootstrap servers.
+ */
+export function kafkaTelemetry<Broker extends string, Raw>(broker: Broker, view: (raw: Raw) => KafkaRecordView): TelemetryProvider<KafkaPublishOptions, Raw> {
+  return {
+    system: "kafka",
+    broker,
+    publishFacts(command: PublishCommand<KafkaPublishOptions>): MessagingFacts {
+      const { partition, key, tombstone } = command.options;
+      return {
+        destinationName: command.destination,
+        temporary: command.kind === "reply",
+        partitionId: partition === undefined ? undefined : String(partition),
+        messageKey: key === undefined ? undefined : text(key),
+        tombstone: tombstone === true ? true : undefined,
+      };
+    },
+    consumeFacts(message: IncomingMessage<Raw>, subscription: SubscriptionFacts): MessagingFacts {
+      const record = view(message.raw);
+      return {
+        destinationName: record.topic,
+        // A pattern subscription's destination is its template; a plain one's is the topic itself.
+        destinationTemplate: subscription.destination === record.topic ? undefined : subscription.destination,
+        partitionId: String(record.partition),
+        offset: Number(record.offset),
+        messageKey: record.key === null || record.key === undefined ? undefined : text(record.key),
+        tombstone: record.tombstone ? true : undefined,
+        consumerGroup: subscription.group,
+        messageId: `${record.offset}-${record.timestamp}`,
+      };
+    },
+  };
+}

@@ -1,0 +1,6 @@
+import { kafkaTelemetry } from "./shared/index.js";
+import type { KafkaRecord } from "./client.js";
+import { recordView } from "./message.js";
+
+/** Telemetry facts of `postline/kafka`: the shared Kafka facts, read from @platformatic/kafka records. */
+export const kafkaTelemetryProvider = kafkaTelemetry("kafka", (record: KafkaRecord) => recordView(record));

@@ -1,0 +1,175 @@
+import { randomUUID } from "node:crypto";
+import type { DeliveryHandler, PublishCommand, SubscriptionSpec, Transport, TransportCapabilities, TransportSubscription } from "../core/index.js";
+import { DEAD_LETTER_FROM, DELIVERY_COUNT, recordHeaders, validatePublishOptions, type Inflight, type KafkaPublishOptions, type KafkaSubscribeOptions } from "./shared/index.js";
+import { connectionError, createAdmin, createProducer, type KafkaAdmin, type KafkaProducer, type KafkaRecord, type RecordToProduce } from "./client.js";
+import type { ResolvedKafkaOptions } from "./options.js";
+import { KafkaSubscription, type SubscriptionContext } from "./subscription.js";
+import { kafkaTelemetryProvider } from "./telemetry.js";
+
+const capabilities: TransportCapabilities = {
+  // Replies go to a private inbox topic of the requesting client, consumed by that client alone.
+  requestReply: "inbox",
+  batchPublish: true,
+  batchConsume: true,
+  consumerGroups: true,
+  // A nacked record is handed over again before its partition's offset moves past it (see Dispatcher).
+  redelivery: true,
+};
+
+const bytes = (data: Uint8Array): Buffer => (Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength));
+
+/** Translates between core and @platformatic/kafka: one producer, one consumer per subscription, an admin client. */
+export class KafkaTransport implements Transport<KafkaSubscribeOptions, KafkaPublishOptions, KafkaRecord> {
+  readonly kind = "kafka";
+  readonly capabilities = capabilities;
+  readonly telemetry = kafkaTelemetryProvider;
+  /** Where failures outside any caller go (the broker points it at its logger). */
+  onError: (message: string, error: unknown) => void = () => {};
+  readonly #options: ResolvedKafkaOptions;
+  readonly #subscriptions = new Set<KafkaSubscription>();
+  readonly #inboxes = new Set<string>();
+  readonly #topics = new Map<string, Promise<void>>();
+  readonly #context: SubscriptionContext;
+  #producer: KafkaProducer | undefined;
+  #admin: KafkaAdmin | undefined;
+
+  constructor(options: ResolvedKafkaOptions) {
+    this.#options = options;
+    this.#context = {
+      options,
+      ensureTopics: (topics) => this.ensureTopics(topics),
+      listTopics: () => this.#adminClient().listTopics(),
+      deadLetter: (target, records) => this.#deadLetter(target, records),
+      cleanUp: (group, topic) => this.#cleanUp(group, topic),
+      onError: (message, error) => this.onError(message, error),
+    };
+  }
+
+  async connect(): Promise<void> {
+    const producer = createProducer(this.#options);
+    try {
+      await producer.metadata({ topics: [] });
+    } catch (error) {
+      await producer.close(true).catch(() => undefined);
+      throw connectionError(this.#options, "connect", error);
+    }
+    this.#producer = producer;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.#subscriptions].map((subscription) => subscription.close()));
+    this.#subscriptions.clear();
+    await this.#producer?.close(true).catch((error: unknown) => this.onError("could not close the producer", error));
+    await this.#admin?.close().catch((error: unknown) => this.onError("could not close the admin client", error));
+    this.#producer = undefined;
+    this.#admin = undefined;
+  }
+
+  async subscribe(spec: SubscriptionSpec<KafkaSubscribeOptions>, handler: DeliveryHandler<KafkaRecord>): Promise<TransportSubscription> {
+    const subscription = new KafkaSubscription(this.#context, spec, handler, this.#inboxes.has(spec.destination));
+    this.#subscriptions.add(subscription);
+    try {
+      await subscription.start();
+    } catch (error) {
+      this.#subscriptions.delete(subscription);
+      await subscription.close();
+      throw error;
+    }
+    return {
+      stop: async () => {
+        await subscription.stop();
+        this.#subscriptions.delete(subscription);
+      },
+    };
+  }
+
+  async publish(command: PublishCommand<KafkaPublishOptions>): Promise<void> {
+    const producer = this.#producer;
+    if (producer === undefined) throw connectionError(this.#options, `publish to "${command.destination}"`, new Error("the producer is not connected"));
+    const options = command.options;
+    validatePublishOptions(command.destination, options, command.messages.map((message) => message.body));
+    const key = options.key === undefined ? undefined : typeof options.key === "string" ? Buffer.from(options.key) : bytes(options.key);
+    const timestamp = options.timestamp === undefined ? undefined : BigInt(options.timestamp instanceof Date ? options.timestamp.getTime() : options.timestamp);
+    const messages = command.messages.map((message): RecordToProduce => {
+      const record: RecordToProduce = { topic: command.destination, headers: recordHeaders(message, command.replyTo, options.binaryHeaders) };
+      if (options.tombstone !== true) record.value = bytes(message.body);
+      if (key !== undefined) record.key = key;
+      if (options.partition !== undefined) record.partition = options.partition;
+      if (timestamp !== undefined) record.timestamp = timestamp;
+      return record;
+    });
+    try {
+      await producer.send({ messages });
+    } catch (error) {
+      throw connectionError(this.#options, `publish to "${command.destination}"`, error);
+    }
+  }
+
+  createInboxName(): string {
+    const name = `${this.#options.clientId}.inbox.${randomUUID()}`;
+    this.#inboxes.add(name);
+    return name;
+  }
+
+  /** Resolves once every subscription's consumer has its partitions and knows where to read (tests, startup probes). */
+  async assigned(timeoutMs = 15_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (![...this.#subscriptions].every((subscription) => subscription.positioned)) {
+      if (Date.now() > deadline) throw connectionError(this.#options, `get partitions assigned within ${timeoutMs} ms`, new Error("the consumer group did not settle"));
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
+
+  /** Creates missing topics (once per topic and transport); a topic that exists already is fine. */
+  ensureTopics(topics: readonly string[]): Promise<void> {
+    return Promise.all(
+      topics.map((topic) => {
+        let created = this.#topics.get(topic);
+        if (created === undefined) {
+          created = this.#createTopic(topic);
+          this.#topics.set(topic, created);
+          created.catch(() => this.#topics.delete(topic));
+        }
+        return created;
+      }),
+    ).then(() => undefined);
+  }
+
+  async #createTopic(topic: string): Promise<void> {
+    const admin = this.#adminClient();
+    try {
+      await admin.createTopics({ topics: [topic], partitions: this.#options.topicPartitions, replicas: -1 });
+    } catch (error) {
+      // Already there (another client made it first) is what we wanted; anything else is a failure.
+      const existing = await admin.listTopics().catch((): string[] => []);
+      if (!existing.includes(topic)) throw connectionError(this.#options, `create the topic "${topic}"`, error);
+    }
+  }
+
+  #adminClient(): KafkaAdmin {
+    this.#admin ??= createAdmin(this.#options);
+    return this.#admin;
+  }
+
+  async #deadLetter(target: string, records: readonly Inflight<KafkaRecord>[]): Promise<void> {
+    const messages = records.map(({ message }): RecordToProduce => {
+      const raw = message.raw;
+      const headers = new Map(raw.headers);
+      headers.set(DEAD_LETTER_FROM, Buffer.from(raw.topic));
+      headers.set(DELIVERY_COUNT, Buffer.from(String(message.deliveryCount)));
+      return { topic: target, key: raw.key ?? undefined, value: raw.value ?? undefined, headers };
+    });
+    await this.#producer!.send({ messages });
+  }
+
+  async #cleanUp(group: string | undefined, topic: string | undefined): Promise<void> {
+    if (group === undefined && topic === undefined) return;
+    const admin = this.#adminClient();
+    // Best effort: a generated group and an inbox topic are private to this client and useless once it left.
+    if (group !== undefined) await admin.deleteGroups({ groups: [group] }).catch(() => undefined);
+    if (topic !== undefined) {
+      this.#inboxes.delete(topic);
+      await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
+    }
+  }
+}
