@@ -5,6 +5,7 @@ import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { startGrpcReceiver, startHttpReceiver, type OtlpEncoding, type OtlpReceiver, type ReceivedSpan } from "./otlp-receivers.js";
+import { brokerNames } from "../../examples/demo/brokers.js";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const demo = "dist/examples/demo/main.js";
@@ -187,7 +188,8 @@ test("--serve runs until SIGTERM, then exits gracefully", async () => {
 test("--broker with an unknown name exits 2 and names the brokers", async () => {
   const run = await runDemo(["--broker", "nope"]);
   expect(run.code).toBe(2);
-  expect(run.stderr).toContain('unknown broker "nope"; choose one of: memory');
+  expect(run.stderr).toContain(`unknown broker "nope"; choose one of: ${brokerNames.join(", ")}`);
+  expect(brokerNames).toEqual(expect.arrayContaining(["memory", "kafka", "rabbit", "nats", "mqtt"]));
   expect(run.stdout).toBe("");
 });
 
