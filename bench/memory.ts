@@ -44,7 +44,7 @@ const rawHub: Variant = {
           correlationId: undefined,
           messageId: undefined,
           replyTo: undefined,
-        }),
+        }) ?? Promise.resolve(),
       teardown: () => {
         leave();
         return Promise.resolve(undefined);

@@ -267,7 +267,9 @@ export class Broker<Kind extends string, SubscribeOptions = unknown, PublishOpti
     }
     const { headers, correlationId, messageId, contentType, timeoutMs, schema: _schema, ...brokerOptions } = options as RequestOptions & Record<string, unknown>;
     // One publish call is one conversation: the messages of a batch share a correlation id (as in FastStream).
-    const conversation = correlationId ?? randomUUID();
+    // A conversation that starts here is named after its first message, which saves a UUID per publish.
+    const firstId = messageId ?? randomUUID();
+    const conversation = correlationId ?? firstId;
     const messages = bodies.map((body, index) => {
       const encoded = this.#codecs.encode(body, contentType);
       return {
@@ -275,7 +277,7 @@ export class Broker<Kind extends string, SubscribeOptions = unknown, PublishOpti
         headers: { ...headers },
         contentType: encoded.contentType,
         correlationId: conversation,
-        messageId: (index === 0 ? messageId : undefined) ?? randomUUID(),
+        messageId: index === 0 ? firstId : randomUUID(),
       };
     });
     return { kind, destination, messages, fromHandler, replyTo: undefined, options: brokerOptions, timeoutMs };

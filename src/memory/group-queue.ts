@@ -55,8 +55,17 @@ export class GroupQueue {
     }
   }
 
-  /** Resolves once the message is buffered; waits while the buffer is full. */
-  async push(message: QueuedMessage): Promise<void> {
+  /** Buffers the message; only while the buffer is full does it return a promise to wait on (backpressure). */
+  push(message: QueuedMessage): Promise<void> | undefined {
+    if (this.size < this.capacity) {
+      this.#buffer.push(message);
+      this.#schedule();
+      return undefined;
+    }
+    return this.#pushWhenRoom(message);
+  }
+
+  async #pushWhenRoom(message: QueuedMessage): Promise<void> {
     while (this.size >= this.capacity) {
       await new Promise<void>((resolve) => this.#spaceWaiters.push(resolve));
     }

@@ -47,15 +47,30 @@ export class MemoryHub {
     return total;
   }
 
-  /** Buffers the message for every group of the destination; waits while a group's buffer is full. */
-  async publish(message: Omit<MemoryEnvelope, "sequence" | "timestamp">): Promise<void> {
+  /**
+   * Buffers the message for every group of the destination. Returns a promise only when a group's buffer is
+   * full and the publisher must wait (backpressure); the common case allocates no promise at all.
+   */
+  publish(message: Omit<MemoryEnvelope, "sequence" | "timestamp">): Promise<void> | undefined {
     const groups = this.#destinations.get(message.destination);
-    if (groups === undefined || groups.size === 0) return;
-    const envelope: MemoryEnvelope = { ...message, timestamp: Date.now(), sequence: ++this.#sequence };
+    if (groups === undefined || groups.size === 0) return undefined;
+    const envelope: MemoryEnvelope = {
+      destination: message.destination,
+      body: message.body,
+      headers: message.headers,
+      contentType: message.contentType,
+      correlationId: message.correlationId,
+      messageId: message.messageId,
+      replyTo: message.replyTo,
+      timestamp: Date.now(),
+      sequence: ++this.#sequence,
+    };
+    let waits: Promise<void>[] | undefined;
     for (const queue of groups.values()) {
-      const pushed = queue.push({ envelope, deliveryCount: 1 });
-      if (queue.size >= queue.capacity) await pushed;
+      const wait = queue.push({ envelope, deliveryCount: 1 });
+      if (wait !== undefined) (waits ??= []).push(wait);
     }
+    return waits === undefined ? undefined : Promise.all(waits).then(() => undefined);
   }
 
   join(destination: string, member: GroupMember, options: JoinOptions): () => void {

@@ -4,6 +4,7 @@ import {
   NoRespondersError,
   type DeliveryHandler,
   type IncomingMessage,
+  type OutgoingMessage,
   type PublishCommand,
   type SubscriptionSpec,
   type Transport,
@@ -36,6 +37,21 @@ function toIncoming(queued: QueuedMessage): IncomingMessage<MemoryEnvelope> {
     replyTo: envelope.replyTo,
     deliveryCount: queued.deliveryCount,
     raw: envelope,
+  };
+}
+
+const done = Promise.resolve();
+
+function envelopeOf(command: PublishCommand<MemoryPublishOptions>, message: OutgoingMessage): Omit<MemoryEnvelope, "sequence" | "timestamp"> {
+  return {
+    destination: command.destination,
+    // A real broker has the bytes once sent; the caller may reuse its buffer after `publish` resolves.
+    body: message.body.slice(),
+    headers: message.headers,
+    contentType: message.contentType,
+    correlationId: message.correlationId,
+    messageId: message.messageId,
+    replyTo: command.replyTo,
   };
 }
 
@@ -90,27 +106,25 @@ export class MemoryTransport implements Transport<MemorySubscribeOptions, Memory
     };
   }
 
-  async publish(command: PublishCommand<MemoryPublishOptions>): Promise<void> {
+  publish(command: PublishCommand<MemoryPublishOptions>): Promise<void> {
     if (command.kind === "request" && !this.hub.hasSubscribers(command.destination)) {
-      throw new NoRespondersError(command.destination);
+      return Promise.reject(new NoRespondersError(command.destination));
     }
     for (const message of command.messages) {
       if (message.body.byteLength > this.#maxMessageBytes) {
-        throw new MessageTooLargeError(`a ${message.body.byteLength}-byte message exceeds the in-process broker's limit of ${this.#maxMessageBytes} bytes (maxMessageBytes)`);
+        return Promise.reject(
+          new MessageTooLargeError(`a ${message.body.byteLength}-byte message exceeds the in-process broker's limit of ${this.#maxMessageBytes} bytes (maxMessageBytes)`),
+        );
       }
     }
-    for (const message of command.messages) {
-      await this.hub.publish({
-        destination: command.destination,
-        // A real broker has the bytes once sent; the caller may reuse its buffer after `publish` resolves.
-        body: message.body.slice(),
-        headers: message.headers,
-        contentType: message.contentType,
-        correlationId: message.correlationId,
-        messageId: message.messageId,
-        replyTo: command.replyTo,
-      });
-    }
+    const [single] = command.messages;
+    // One message (the usual case) needs no async loop: the hub buffers it synchronously unless it is full.
+    if (command.messages.length === 1 && single !== undefined) return this.hub.publish(envelopeOf(command, single)) ?? done;
+    return this.#publishInOrder(command);
+  }
+
+  async #publishInOrder(command: PublishCommand<MemoryPublishOptions>): Promise<void> {
+    for (const message of command.messages) await this.hub.publish(envelopeOf(command, message));
   }
 
   createInboxName(): string {

@@ -108,11 +108,13 @@ export class TelemetryMiddleware<BrokerKind extends string = string> implements 
       errorType = this.#recordError(operation.span, error);
       throw error;
     } finally {
-      this.#finish(() => {
+      try {
         const ended = performance.now();
         operation.span.end(hrTime(ended));
         this.#metrics.recordSend((ended - started) / 1000, operation.count, operation.metrics, errorType);
-      });
+      } catch (error) {
+        this.#report("end a span", error);
+      }
     }
   }
 
@@ -127,14 +129,16 @@ export class TelemetryMiddleware<BrokerKind extends string = string> implements 
     }
     const started = performance.now();
     message.onSettled((settlement, error) => {
-      this.#finish(() => {
+      try {
         const failed = error !== undefined && !(error instanceof SettlementSignal);
         const errorType = failed ? this.#recordError(operation.span, error) : undefined;
         if (settlement !== undefined) operation.span.setAttribute(ATTR.settlement, settlement.kind);
         const ended = performance.now();
         operation.span.end(hrTime(ended));
         this.#metrics.recordProcess((ended - started) / 1000, operation.count, operation.metrics, errorType);
-      });
+      } catch (telemetryError) {
+        this.#report("end a span", telemetryError);
+      }
     });
     return context.with(operation.context, next);
   }
@@ -171,7 +175,7 @@ export class TelemetryMiddleware<BrokerKind extends string = string> implements 
       }
       span = this.#tracer.startSpan(currentSpanName("send", facts), { kind: SpanKind.CLIENT, startTime: clock(), attributes: sendAttributes(this.#settings, facts, "send", command.messages, true), links }, active);
     }
-    this.#hook(() => this.#options.publishHook?.(span, command));
+    if (this.#options.publishHook !== undefined) this.#hook(() => this.#options.publishHook?.(span, command));
     const destination = facts.temporary === true ? undefined : facts.destinationName;
     const metrics = this.#metricSet(facts.serverAddress === undefined ? `send\0${destination ?? ""}` : `send\0${destination ?? ""}\0${facts.serverAddress}`, () => {
       const attributes: Attributes = { [ATTR.systemName]: this.#settings.system, [ATTR.operationName]: "send", [ATTR.operationType]: "send" };
@@ -185,7 +189,7 @@ export class TelemetryMiddleware<BrokerKind extends string = string> implements 
   #startProcess(message: MessageContext): Operation {
     const active = context.active();
     const messages = message.messages;
-    const facts = this.#provider.consumeFacts(message.message, { destination: message.subscriber.destination, group: message.subscriber.group });
+    const facts = this.#provider.consumeFacts(message.message, message.subscriber);
     let parent: Context;
     const links: Link[] = [];
     if (!message.batch) {
@@ -208,7 +212,7 @@ export class TelemetryMiddleware<BrokerKind extends string = string> implements 
       parent = withBaggageOf(active, mergeBaggage(baggages));
     }
     const span = this.#tracer.startSpan(currentSpanName("process", facts), { kind: SpanKind.CONSUMER, startTime: clock(), attributes: processAttributes(this.#settings, facts, messages, message.batch), links: links.length > 0 ? links : undefined }, parent);
-    this.#hook(() => this.#options.consumeHook?.(span, message.message));
+    if (this.#options.consumeHook !== undefined) this.#hook(() => this.#options.consumeHook?.(span, message.message));
     const metrics = this.#processMetricSet(message, facts, () => {
       const attributes: Attributes = { [ATTR.systemName]: this.#settings.system, [ATTR.operationName]: "process" };
       if (facts.destinationTemplate !== undefined) attributes[ATTR.destinationTemplate] = facts.destinationTemplate;
@@ -247,7 +251,7 @@ export class TelemetryMiddleware<BrokerKind extends string = string> implements 
     }
     for (const message of command.messages) this.#inject(injected, message.headers);
     const span = this.#tracer.startSpan(faststreamSpanName(facts, "publish"), { kind: SpanKind.PRODUCER, startTime: clock(), attributes: { ...attributes, [ATTR_FASTSTREAM.operation]: "publish" } }, parent);
-    this.#hook(() => this.#options.publishHook?.(span, command));
+    if (this.#options.publishHook !== undefined) this.#hook(() => this.#options.publishHook?.(span, command));
     const destination = faststreamDestination(facts);
     const metrics = this.#metricSet(`publish\0${destination}`, () => ({ [ATTR_FASTSTREAM.system]: this.#settings.system, [ATTR_FASTSTREAM.destinationName]: destination }));
     return { span, context: trace.setSpan(parent, span), metrics, count: command.messages.length };
@@ -256,7 +260,7 @@ export class TelemetryMiddleware<BrokerKind extends string = string> implements 
   #startFaststreamProcess(message: MessageContext): Operation {
     const active = context.active();
     const messages = message.messages;
-    const facts = this.#provider.consumeFacts(message.message, { destination: message.subscriber.destination, group: message.subscriber.group });
+    const facts = this.#provider.consumeFacts(message.message, message.subscriber);
     const attributes = faststreamConsumeAttributes(this.#settings.system, facts, messages, message.batch, randomUUID);
     const extracted = messages.map((item) => this.#extract(ROOT_CONTEXT, item.headers));
     const first = extracted[0]!;
@@ -272,7 +276,7 @@ export class TelemetryMiddleware<BrokerKind extends string = string> implements 
       origin = trace.setSpan(active, trace.wrapSpanContext(remote));
     }
     const span = this.#tracer.startSpan(faststreamSpanName(facts, "process"), { kind: SpanKind.CONSUMER, startTime: clock(), attributes: { ...attributes, [ATTR_FASTSTREAM.operation]: "process" } }, origin);
-    this.#hook(() => this.#options.consumeHook?.(span, message.message));
+    if (this.#options.consumeHook !== undefined) this.#hook(() => this.#options.consumeHook?.(span, message.message));
     // The handler sees the messages' baggage in the OTel context, without FastStream's internal batch marker.
     const baggage = mergeBaggage(extracted.map((item) => propagation.getBaggage(item)))?.removeEntry(WITH_BATCH);
     const handlerContext = withBaggageOf(trace.setSpan(origin, span), baggage).setValue(ORIGIN_CONTEXT, trace.getSpanContext(origin));
@@ -323,7 +327,8 @@ export class TelemetryMiddleware<BrokerKind extends string = string> implements 
   #inject(injected: Context, headers: Headers): void {
     let target = injected;
     // A baggage header the user wrote by hand is kept and merged with the context's baggage.
-    if (headerGetter.get(headers, "baggage") !== undefined) {
+    // (Most outgoing headers are still empty here: skip the lookup then.)
+    if (!isEmpty(headers) && headerGetter.get(headers, "baggage") !== undefined) {
       const fromHeader = propagation.getBaggage(this.#extract(ROOT_CONTEXT, headers));
       target = withBaggageOf(injected, mergeBaggage([propagation.getBaggage(injected), fromHeader]));
     }
@@ -360,17 +365,14 @@ export class TelemetryMiddleware<BrokerKind extends string = string> implements 
     }
   }
 
-  #finish(work: () => void): void {
-    try {
-      work();
-    } catch (error) {
-      this.#report("end a span", error);
-    }
-  }
-
   #report(what: string, error: unknown): void {
     diag.warn(`postline telemetry could not ${what}; the message goes on untraced`, error);
   }
+}
+
+function isEmpty(headers: Headers): boolean {
+  for (const _ in headers) return false;
+  return true;
 }
 
 function validSpanContext(extracted: Context): SpanContext | undefined {
