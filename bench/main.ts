@@ -10,6 +10,7 @@ const suites: Record<string, () => Promise<Suite>> = {
   mqtt: async () => (await import("./mqtt.js")).mqttSuite(),
   nats: async () => (await import("./nats.js")).natsSuite(),
   rabbit: async () => (await import("./rabbit.js")).rabbitSuite(),
+  redis: async () => (await import("./redis.js")).redisSuite(),
 };
 
 const usage = `usage: node dist/bench/main.js [options]

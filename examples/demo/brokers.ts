@@ -32,6 +32,11 @@ export const brokerFactories = {
     const { RabbitTelemetryMiddleware } = await import("postline/rabbit/opentelemetry");
     return new RabbitBroker({ url: process.env.POSTLINE_RABBIT_URL ?? "amqp://guest:guest@127.0.0.1:5672", middlewares: [new RabbitTelemetryMiddleware(telemetry)] });
   },
+  redis: async (telemetry) => {
+    const { RedisBroker } = await import("postline/redis");
+    const { RedisTelemetryMiddleware } = await import("postline/redis/opentelemetry");
+    return new RedisBroker({ url: process.env.POSTLINE_REDIS_URL ?? "redis://127.0.0.1:6379", middlewares: [new RedisTelemetryMiddleware(telemetry)] });
+  },
 } satisfies Record<string, BrokerFactory>;
 
 export type BrokerName = keyof typeof brokerFactories;

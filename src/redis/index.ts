@@ -1,0 +1,15 @@
+export { RedisBroker, RedisRouter } from "./broker.js";
+export { RedisConnectionError } from "./connection.js";
+export { decodeEnvelope, encodeEnvelope, type Envelope, type MessageFormat } from "./envelope.js";
+export type { RedisRawMessage } from "./message.js";
+export {
+  redisCapabilities,
+  type RedisBrokerOptions,
+  type RedisChannelSubscribeOptions,
+  type RedisKind,
+  type RedisListSubscribeOptions,
+  type RedisPublishOptions,
+  type RedisStreamSubscribeOptions,
+  type RedisSubscribeOptions,
+} from "./options.js";
+export { redisTelemetry } from "./telemetry.js";

@@ -1,0 +1,4 @@
+import { redisListHarness } from "./harness.js";
+import { describeConformance } from "./suites.js";
+
+describeConformance(redisListHarness);

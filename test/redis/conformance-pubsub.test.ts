@@ -1,0 +1,4 @@
+import { redisPubSubHarness } from "./harness.js";
+import { describeConformance } from "./suites.js";
+
+describeConformance(redisPubSubHarness);

@@ -1,0 +1,4 @@
+import { redisStreamHarness } from "./harness.js";
+import { describeConformance } from "./suites.js";
+
+describeConformance(redisStreamHarness);

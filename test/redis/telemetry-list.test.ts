@@ -1,0 +1,4 @@
+import { redisListHarness } from "./harness.js";
+import { describeTelemetrySuites } from "./suites.js";
+
+describeTelemetrySuites(redisListHarness, "list");

@@ -1,0 +1,4 @@
+import { redisPubSubHarness } from "./harness.js";
+import { describeTelemetrySuites } from "./suites.js";
+
+describeTelemetrySuites(redisPubSubHarness, "channel");

@@ -1,0 +1,4 @@
+import { redisStreamHarness } from "./harness.js";
+import { describeTelemetrySuites } from "./suites.js";
+
+describeTelemetrySuites(redisStreamHarness, "stream");
