@@ -280,7 +280,7 @@ export class Broker<Kind extends string, SubscribeOptions = unknown, PublishOpti
         messageId: index === 0 ? firstId : randomUUID(),
       };
     });
-    return { kind, destination, messages, fromHandler, replyTo: undefined, options: brokerOptions, timeoutMs };
+    return { kind, destination, messages, fromHandler, replyTo: undefined, options: brokerOptions, timeoutMs, server: this.#transport.server };
   }
 
   #assertConnected(operation: string): void {

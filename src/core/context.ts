@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import type { Logger } from "./logger.js";
-import type { Headers, IncomingMessage, Settlement } from "./message.js";
+import type { Headers, IncomingMessage, ServerAddress, Settlement } from "./message.js";
 import type { Delivery } from "./transport.js";
 import type { PublishApi } from "./publish-api.js";
 
@@ -8,6 +8,8 @@ export interface SubscriberInfo {
   readonly name: string;
   readonly destination: string;
   readonly group: string | undefined;
+  /** The server the subscription reads from, when the transport knows (for telemetry). */
+  readonly server: ServerAddress | undefined;
 }
 
 export type SettledListener = (settlement: Settlement | undefined, error: unknown) => void;

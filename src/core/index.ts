@@ -23,13 +23,14 @@ export {
   type ValidationIssue,
 } from "./errors.js";
 export { consoleLogger, silentLogger, type LogLevel, type Logger } from "./logger.js";
-export type { Headers, IncomingMessage, OutgoingMessage, PublishCommand, PublishKind, Settlement } from "./message.js";
+export type { Headers, IncomingMessage, OutgoingMessage, PublishCommand, PublishKind, ServerAddress, Settlement } from "./message.js";
 export { composeConsume, composePublish, type ConsumeChain, type Middleware, type PublishNext, type PublishOutcome } from "./middleware.js";
 export type { PublishApi, PublishOptions, Reply, RequestOptions } from "./publish-api.js";
 export { loadPeer } from "./peer.js";
 export type { Publisher, PublisherOptions } from "./publisher.js";
 export type { BodyOf, SubscriberBuilder } from "./registry.js";
 export { REQUEST_ID_HEADER } from "./request-reply.js";
+export { parseServer } from "./server.js";
 export { Router, type RouterOptions } from "./router.js";
 export type { InferBody, StandardSchemaV1 } from "./schema.js";
 export { Subscriber, type Handler, type SubscriberOptions } from "./subscriber.js";

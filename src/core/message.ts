@@ -50,6 +50,14 @@ export interface PublishCommand<Options = unknown> {
   readonly options: Options;
   /** Requests only: how long to wait for the reply. */
   readonly timeoutMs: number | undefined;
+  /** The server the broker talks to, for telemetry (`server.address`/`server.port`), when the transport knows. */
+  readonly server: ServerAddress | undefined;
+}
+
+/** Where a broker client is connected: what telemetry reports as `server.address` and `server.port`. */
+export interface ServerAddress {
+  readonly address: string;
+  readonly port?: number | undefined;
 }
 
 /** How a delivery was settled with the broker. */

@@ -109,7 +109,12 @@ export class Subscriber {
     this.#middlewares = [...this.#definition.outerMiddlewares(), ...(options.middlewares ?? [])];
     this.#chain = composeConsume(this.#middlewares);
     const { schema: _schema, publishers: _publishers, middlewares: _middlewares, ackPolicy: _ack, batch: _batch, concurrency: _concurrency, name: _name, ...brokerOptions } = options;
-    this.#info = { name: this.name, destination: this.destination, group: typeof brokerOptions.group === "string" ? brokerOptions.group : undefined };
+    this.#info = {
+      name: this.name,
+      destination: this.destination,
+      group: typeof brokerOptions.group === "string" ? brokerOptions.group : undefined,
+      server: this.#runtime.transport.server,
+    };
     this.#subscription = await this.#runtime.transport.subscribe(
       { name: this.name, destination: this.destination, options: brokerOptions, batch: this.batch, concurrency: options.concurrency ?? 1 },
       (delivery) => this.#track(this.#handle(delivery)),

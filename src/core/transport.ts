@@ -1,4 +1,4 @@
-import type { IncomingMessage, PublishCommand, Settlement } from "./message.js";
+import type { IncomingMessage, PublishCommand, ServerAddress, Settlement } from "./message.js";
 import type { TelemetryProvider } from "./telemetry/provider.js";
 
 /** Collect up to `maxSize` messages, or what arrived within `maxWaitMs`, into one handler call. */
@@ -64,4 +64,6 @@ export interface Transport<SubscribeOptions = unknown, PublishOptions = unknown,
   request?(command: PublishCommand<PublishOptions>, signal: AbortSignal): Promise<IncomingMessage<Raw>>;
   /** A destination private to this client, for replies (inbox request/reply). */
   createInboxName(): string;
+  /** The server this client talks to (its first one, for clusters), reported as `server.address`/`server.port`. */
+  readonly server?: ServerAddress | undefined;
 }

@@ -5,6 +5,7 @@ import { connectionError, createAdmin, createProducer, type KafkaAdmin, type Kaf
 import type { ResolvedKafkaOptions } from "./options.js";
 import { KafkaSubscription, type SubscriptionContext } from "./subscription.js";
 import { kafkaTelemetryProvider } from "./telemetry.js";
+import { parseServer, type ServerAddress } from "../core/index.js";
 
 const capabilities: TransportCapabilities = {
   // Replies go to a private inbox topic of the requesting client, consumed by that client alone.
@@ -33,8 +34,12 @@ export class KafkaTransport implements Transport<KafkaSubscribeOptions, KafkaPub
   #producer: KafkaProducer | undefined;
   #admin: KafkaAdmin | undefined;
 
+  /** The first bootstrap server, for telemetry. */
+  readonly server: ServerAddress;
+
   constructor(options: ResolvedKafkaOptions) {
     this.#options = options;
+    this.server = parseServer(options.bootstrap[0] ?? "127.0.0.1:9092", 9092);
     this.#context = {
       options,
       ensureTopics: (topics) => this.ensureTopics(topics),

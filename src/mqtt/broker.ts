@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { IClientOptions } from "mqtt";
 import { Broker, FeatureNotSupportedError, Router, type Logger, type Middleware, type RouterOptions, type SubscriberOptions } from "../core/index.js";
 import { validateSubscription, validateBrokerOptions, type MqttBrokerOptions, type MqttPublishOptions, type MqttSubscribeOptions } from "./options.js";
-import { bindServer, isServerBindable, serverOf, type MqttServer } from "./telemetry.js";
+import { serverOf, type MqttServer } from "./telemetry.js";
 import { MqttTransport } from "./transport.js";
 
 /** Broker-branded middlewares are the telemetry middlewares; they need MQTT 5 user properties. */
@@ -80,7 +80,6 @@ export class MqttBroker extends Broker<"mqtt", MqttSubscribeOptions, MqttPublish
 
   [carry](middleware: Middleware<string>): void {
     if (this.protocolVersion === 4) refuseOnLegacy(middleware);
-    if (isServerBindable(middleware)) middleware[bindServer](this.server);
   }
 }
 

@@ -19,7 +19,7 @@ import { openClient } from "./client.js";
 import { Member, Route } from "./member.js";
 import { toIncoming, toPublishOptions } from "./message.js";
 import { hasWildcard, topicMatches, validateQos, validateSubscription, type MqttPublishOptions, type MqttQos, type MqttSubscribeOptions } from "./options.js";
-import { mqttTelemetry } from "./telemetry.js";
+import { mqttTelemetry, serverOf, type MqttServer } from "./telemetry.js";
 
 export interface MqttTransportSettings {
   readonly url: string;
@@ -48,7 +48,8 @@ const NO_MATCHING_SUBSCRIBERS = 16;
 export class MqttTransport implements Transport<MqttSubscribeOptions, MqttPublishOptions, IPublishPacket> {
   readonly kind = "mqtt";
   readonly capabilities: TransportCapabilities;
-  readonly telemetry = mqttTelemetry();
+  readonly telemetry = mqttTelemetry;
+  readonly server: MqttServer;
   readonly #settings: MqttTransportSettings;
   readonly #routes = new Map<string, Route & { ready: Promise<void> }>();
   readonly #byId = new Map<number, Route>();
@@ -58,6 +59,7 @@ export class MqttTransport implements Transport<MqttSubscribeOptions, MqttPublis
 
   constructor(settings: MqttTransportSettings) {
     this.#settings = settings;
+    this.server = serverOf(settings.url);
     const v5 = settings.protocolVersion === 5;
     this.capabilities = { requestReply: v5 ? "inbox" : "none", batchPublish: true, batchConsume: false, consumerGroups: v5, redelivery: false };
   }

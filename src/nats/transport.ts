@@ -22,6 +22,7 @@ import { toIncoming, toNatsHeaders, type NatsRaw } from "./message.js";
 import type { NatsBrokerOptions, NatsJetStreamPublishOptions, NatsJetStreamSubscribeOptions, NatsPublishOptions, NatsSubscribeOptions } from "./options.js";
 import { subscribeCore, subscribeJetStream } from "./subscriber.js";
 import { natsTelemetry } from "./telemetry.js";
+import { parseServer, type ServerAddress } from "../core/index.js";
 
 const common = { requestReply: "native", batchPublish: true, batchConsume: true, consumerGroups: true } as const;
 
@@ -56,7 +57,12 @@ export class NatsTransport implements Transport<NatsSubscribeOptions, NatsPublis
   /** Requests waiting for a reply: closing fails them. */
   readonly #pending = new Set<PendingRequest>();
 
-  constructor(private readonly settings: NatsTransportSettings) {}
+  /** The first configured server, for telemetry. */
+  readonly server: ServerAddress;
+
+  constructor(private readonly settings: NatsTransportSettings) {
+    this.server = parseServer(settings.servers[0] ?? "127.0.0.1:4222", 4222);
+  }
 
   capabilitiesOf(kind: "core" | "jetstream"): TransportCapabilities {
     return natsCapabilities[kind];

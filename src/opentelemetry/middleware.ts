@@ -19,7 +19,7 @@ import {
   type Tracer,
 } from "@opentelemetry/api";
 import { hrTime } from "@opentelemetry/core";
-import { SettlementSignal, type MessagingFacts, type Headers, type IncomingMessage, type MessageContext, type Middleware, type PublishCommand, type PublishNext, type PublishOutcome, type TelemetryProvider } from "../core/index.js";
+import { SettlementSignal, type MessagingFacts, type ServerAddress, type Headers, type IncomingMessage, type MessageContext, type Middleware, type PublishCommand, type PublishNext, type PublishOutcome, type TelemetryProvider } from "../core/index.js";
 import { ATTR, ATTR_FASTSTREAM, SCHEMA_URL_CURRENT, SCHEMA_URL_FASTSTREAM } from "../core/telemetry/semconv.js";
 import { POSTLINE_VERSION } from "../core/version.js";
 import {
@@ -147,7 +147,7 @@ export class TelemetryMiddleware<BrokerKind extends string = string> implements 
 
   #startSend(command: PublishCommand): Operation {
     const active = context.active();
-    const facts = this.#provider.publishFacts(command);
+    const facts = withServer(this.#provider.publishFacts(command), command.server);
     const outgoing = this.#withOutgoingBaggage(active);
     const batch = command.kind === "batch";
     const links: Link[] = [];
@@ -189,7 +189,7 @@ export class TelemetryMiddleware<BrokerKind extends string = string> implements 
   #startProcess(message: MessageContext): Operation {
     const active = context.active();
     const messages = message.messages;
-    const facts = this.#provider.consumeFacts(message.message, message.subscriber);
+    const facts = withServer(this.#provider.consumeFacts(message.message, message.subscriber), message.subscriber.server);
     let parent: Context;
     const links: Link[] = [];
     if (!message.batch) {
@@ -368,6 +368,12 @@ export class TelemetryMiddleware<BrokerKind extends string = string> implements 
   #report(what: string, error: unknown): void {
     diag.warn(`postline telemetry could not ${what}; the message goes on untraced`, error);
   }
+}
+
+/** The transport's server, unless the adapter's facts already name one. */
+function withServer(facts: MessagingFacts, server: ServerAddress | undefined): MessagingFacts {
+  if (server === undefined || facts.serverAddress !== undefined) return facts;
+  return { ...facts, serverAddress: server.address, serverPort: server.port };
 }
 
 function isEmpty(headers: Headers): boolean {

@@ -10,7 +10,7 @@ import {
   type TransportCapabilities,
   type TransportSubscription,
 } from "../core/index.js";
-import { RabbitConnection } from "./connection.js";
+import { DEFAULT_URL, RabbitConnection } from "./connection.js";
 import { RabbitConsumer } from "./consumer.js";
 import type { RabbitRawMessage } from "./message.js";
 import type { RabbitBrokerOptions, RabbitPublishOptions, RabbitSubscribeOptions } from "./options.js";
@@ -18,6 +18,7 @@ import { RabbitPublisher } from "./publisher.js";
 import { RabbitRequests } from "./requests.js";
 import { subscriptionPlan } from "./topology.js";
 import { rabbitTelemetry } from "./telemetry.js";
+import { parseServer, type ServerAddress } from "../core/index.js";
 
 const capabilities: TransportCapabilities = {
   requestReply: "native",
@@ -40,8 +41,13 @@ export class RabbitTransport implements Transport<RabbitSubscribeOptions, Rabbit
   readonly #options: RabbitBrokerOptions;
   readonly #logger: () => Logger;
 
+  /** For telemetry. */
+  readonly server: ServerAddress;
+
   constructor(options: RabbitBrokerOptions, logger: () => Logger) {
     this.#options = options;
+    const url = options.url ?? DEFAULT_URL;
+    this.server = typeof url === "string" ? parseServer(url, 5672) : { address: url.hostname ?? "localhost", port: url.port ?? 5672 };
     this.#logger = logger;
     this.connection = new RabbitConnection(options, logger);
     this.#publisher = new RabbitPublisher(this.connection);

@@ -20,6 +20,7 @@ import type { Poller } from "./poller.js";
 import { ChannelSubscriptions, Dispatcher } from "./pubsub.js";
 import { StreamPoller } from "./stream.js";
 import { redisTelemetry } from "./telemetry.js";
+import { parseServer, type ServerAddress } from "../core/index.js";
 
 // What the transport as a whole can do; each subscription kind can do a part (`redisCapabilities(kind)`).
 const capabilities: TransportCapabilities = { requestReply: "inbox", batchPublish: true, batchConsume: true, consumerGroups: true, redelivery: true };
@@ -42,8 +43,12 @@ export class RedisTransport implements Transport<RedisSubscribeOptions, RedisPub
   #channels: ChannelSubscriptions | undefined;
   readonly #stops = new Set<(closing: boolean) => Promise<void>>();
 
+  /** For telemetry. */
+  readonly server: ServerAddress;
+
   constructor(settings: RedisTransportSettings) {
     this.#settings = settings;
+    this.server = parseServer(settings.url.href, 6379);
   }
 
   /** The address, for messages: `host:port`. */

@@ -1,5 +1,5 @@
 import type { Attributes } from "@opentelemetry/api";
-import type { Middleware } from "../../src/core/index.js";
+import { parseServer, type Middleware } from "../../src/core/index.js";
 import type { TelemetryOptions } from "../../src/opentelemetry/index.js";
 
 /** What the telemetry suites need besides the broker harness: the broker's middleware and its facts. */
@@ -14,4 +14,10 @@ export interface TelemetryHarness {
   extraAttributes?(operation: "send" | "process", destination: string): Attributes;
   /** Whether process spans carry `messaging.consumer.group.name` for a subscriber with a group. */
   readonly reportsConsumerGroup?: boolean;
+}
+
+/** `server.address`/`server.port` as the middleware reports them for a broker configured with `server`. */
+export function parseServerAttributes(server: string, defaultPort: number): Attributes {
+  const { address, port } = parseServer(server, defaultPort);
+  return { "server.address": address, "server.port": port ?? defaultPort };
 }

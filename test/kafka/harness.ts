@@ -5,7 +5,7 @@ import type { Middleware } from "../../src/core/index.js";
 import { DEAD_LETTER_FROM, KafkaBroker, KafkaRouter, type KafkaBrokerOptions } from "../../src/kafka/index.js";
 import { KafkaTelemetryMiddleware } from "../../src/kafka/opentelemetry.js";
 import type { AnyBroker, BrokerHarness } from "../conformance/harness.js";
-import type { TelemetryHarness } from "../conformance/telemetry-kit.js";
+import { parseServerAttributes, type TelemetryHarness } from "../conformance/telemetry-kit.js";
 
 export const BOOTSTRAP = process.env.POSTLINE_KAFKA_BOOTSTRAP ?? "127.0.0.1:9092";
 
@@ -63,7 +63,10 @@ export const kafkaTelemetryHarness: TelemetryHarness = {
   system: "kafka",
   middleware: (options) => new KafkaTelemetryMiddleware(options),
   // A fresh topic has one partition; the first record is at offset 0 (the suites publish one message per topic).
-  extraAttributes: (operation) => (operation === "process" ? { "messaging.destination.partition.id": "0", "kafka.offset": 0 } : {}),
+  extraAttributes: (operation) => ({
+    ...parseServerAttributes(BOOTSTRAP, 9092),
+    ...(operation === "process" ? { "messaging.destination.partition.id": "0", "kafka.offset": 0 } : {}),
+  }),
   reportsConsumerGroup: true,
 };
 

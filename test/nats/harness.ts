@@ -5,7 +5,7 @@ import type { Middleware } from "../../src/core/index.js";
 import { NatsBroker, NatsRouter, type NatsStreamConfig } from "../../src/nats/index.js";
 import { NatsTelemetryMiddleware } from "../../src/nats/opentelemetry.js";
 import type { BrokerHarness, ConformanceBrokerOptions } from "../conformance/harness.js";
-import type { TelemetryHarness } from "../conformance/telemetry-kit.js";
+import { parseServerAttributes, type TelemetryHarness } from "../conformance/telemetry-kit.js";
 
 export const NATS_URL = process.env.NATS_URL ?? "nats://127.0.0.1:4222";
 
@@ -67,6 +67,7 @@ function natsCapabilitiesOf(kind: "core" | "jetstream") {
 export const natsTelemetryHarness: TelemetryHarness = {
   system: "nats",
   middleware: (options) => new NatsTelemetryMiddleware(options),
+  extraAttributes: () => parseServerAttributes(NATS_URL, 4222),
   reportsConsumerGroup: true,
 };
 

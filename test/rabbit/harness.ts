@@ -7,7 +7,7 @@ import type { Middleware } from "../../src/core/index.js";
 import { RabbitBroker, RabbitRouter, type RabbitBrokerOptions } from "../../src/rabbit/index.js";
 import { RabbitTelemetryMiddleware } from "../../src/rabbit/opentelemetry.js";
 import type { BrokerHarness, ConformanceBrokerOptions } from "../conformance/harness.js";
-import type { TelemetryHarness } from "../conformance/telemetry-kit.js";
+import { parseServerAttributes, type TelemetryHarness } from "../conformance/telemetry-kit.js";
 
 export const RABBIT_HOST = process.env.RABBITMQ_HOST ?? "127.0.0.1";
 export const RABBIT_PORT = Number(process.env.RABBITMQ_PORT ?? 5672);
@@ -59,7 +59,7 @@ export const rabbitTelemetryHarness: TelemetryHarness = {
   // A Postline destination is an exchange published to with an empty routing key: FastStream names it "{exchange}.".
   faststreamName: (destination) => `${destination}.`,
   // Each subscription has its own channel, so the first (and only) delivery of a test has tag 1.
-  extraAttributes: (operation) => (operation === "process" ? { "rabbitmq.message.delivery_tag": 1 } : {}),
+  extraAttributes: (operation) => ({ ...parseServerAttributes(RABBIT_URL, 5672), ...(operation === "process" ? { "rabbitmq.message.delivery_tag": 1 } : {}) }),
 };
 
 const exec = promisify(execFile);

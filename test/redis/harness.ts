@@ -5,7 +5,7 @@ import type { Middleware } from "../../src/core/index.js";
 import { RedisBroker, RedisRouter, redisCapabilities, type RedisKind } from "../../src/redis/index.js";
 import { RedisTelemetryMiddleware } from "../../src/redis/opentelemetry.js";
 import type { BrokerHarness } from "../conformance/harness.js";
-import type { TelemetryHarness } from "../conformance/telemetry-kit.js";
+import { parseServerAttributes, type TelemetryHarness } from "../conformance/telemetry-kit.js";
 
 export const REDIS_URL = process.env.POSTLINE_REDIS_URL ?? "redis://127.0.0.1:6379";
 
@@ -102,7 +102,10 @@ export function redisTelemetryHarness(kind: RedisKind): TelemetryHarness {
     system: "redis",
     middleware: (options) => new RedisTelemetryMiddleware(options),
     // Stream subscribers always have a group here (see above), reported on process spans.
-    extraAttributes: (operation) => (kind === "stream" && operation === "process" ? { "messaging.consumer.group.name": expect.any(String) } : {}),
+    extraAttributes: (operation) => ({
+      ...parseServerAttributes(REDIS_URL, 6379),
+      ...(kind === "stream" && operation === "process" ? { "messaging.consumer.group.name": expect.any(String) } : {}),
+    }),
     reportsConsumerGroup: kind === "stream",
   };
 }
