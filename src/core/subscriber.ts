@@ -1,3 +1,4 @@
+import { AsyncResource } from "node:async_hooks";
 import type { StandardSchemaV1 } from "@standard-schema/spec";
 import { type AckPolicy, settlementFor } from "./ack-policy.js";
 import { DeliveryContext, runWithContext, type MessageContext, type SubscriberInfo } from "./context.js";
@@ -28,6 +29,11 @@ export interface SubscriberOptions {
 }
 
 export const defaultBatch: BatchOptions = { maxSize: 100, maxWaitMs: 100 };
+
+// Handlers run in the context of this module's load (the root context), never in whatever async context a
+// client library's socket callback carries: a message without trace headers must not become a child of the
+// span that happened to be active when the connection opened.
+const rootScope = new AsyncResource("postline.delivery");
 
 /** What registration records; the broker turns it into a running `Subscriber` on start. */
 export interface SubscriberDefinition {
@@ -117,7 +123,7 @@ export class Subscriber {
     };
     this.#subscription = await this.#runtime.transport.subscribe(
       { name: this.name, destination: this.destination, options: brokerOptions, batch: this.batch, concurrency: options.concurrency ?? 1 },
-      (delivery) => this.#track(this.#handle(delivery)),
+      (delivery) => rootScope.runInAsyncScope(() => this.#track(this.#handle(delivery))),
     );
   }
 

@@ -156,9 +156,13 @@ export class GroupQueue {
         else this.onReject(message);
       }
     };
-    void member.deliver(messages, settle).finally(() => {
-      member.inFlight -= 1;
-      this.#schedule();
-    });
+    // Core's handler settles and logs its own failures; a rejection here would be a bug, never unhandled.
+    void member
+      .deliver(messages, settle)
+      .catch(() => undefined)
+      .finally(() => {
+        member.inFlight -= 1;
+        this.#schedule();
+      });
   }
 }

@@ -40,10 +40,14 @@ export class Member {
       const message = this.#queue.shift()!;
       this.#active += 1;
       const delivery = { messages: [message], settle: (settlement: Settlement) => this.settle(message, settlement) };
-      void rootScope.runInAsyncScope(() => this.handler(delivery)).finally(() => {
-        this.#active -= 1;
-        this.#pump();
-      });
+      // Core's handler settles and logs its own failures; a rejection here would be a bug, never unhandled.
+      void rootScope
+        .runInAsyncScope(() => this.handler(delivery))
+        .catch(() => undefined)
+        .finally(() => {
+          this.#active -= 1;
+          this.#pump();
+        });
     }
     if (this.#queue.length === 0 && this.#drained !== undefined) {
       this.#drained();

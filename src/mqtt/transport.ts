@@ -82,7 +82,19 @@ export class MqttTransport implements Transport<MqttSubscribeOptions, MqttPublis
     this.#routes.clear();
     this.#byId.clear();
     this.#noMatching.clear();
-    await client?.endAsync();
+    if (client === undefined) return;
+    // A graceful end waits for outgoing QoS 1/2 publishes to be acknowledged, which never happens while the
+    // server is away: end at once then, and force the end after a grace period otherwise.
+    if (!client.connected) {
+      await client.endAsync(true);
+      return;
+    }
+    const forced = setTimeout(() => void client.endAsync(true), 5_000);
+    try {
+      await client.endAsync();
+    } finally {
+      clearTimeout(forced);
+    }
   }
 
   async subscribe(spec: SubscriptionSpec<MqttSubscribeOptions>, handler: DeliveryHandler<IPublishPacket>): Promise<TransportSubscription> {

@@ -76,7 +76,12 @@ export class NatsTransport implements Transport<NatsSubscribeOptions, NatsPublis
   async connect(): Promise<void> {
     const { connection, jetstream } = this.settings.options;
     try {
-      this.#nc = await nats.connect({ timeout: 5_000, ...connection, servers: [...this.settings.servers] });
+      const nc = await nats.connect({ timeout: 5_000, ...connection, servers: [...this.settings.servers] });
+      this.#nc = nc;
+      // Once NATS.js gives up reconnecting every subscription is gone: say so instead of going quiet.
+      void nc.closed().then((error) => {
+        if (error && this.#nc === nc) this.settings.logger().error(`the connection to the NATS server at ${this.settings.servers.join(", ")} closed`, { error });
+      });
     } catch (error) {
       throw new NatsError(`cannot connect to the NATS server at ${this.settings.servers.join(", ")}: ${String(error)}`, { cause: error });
     }
@@ -97,7 +102,14 @@ export class NatsTransport implements Transport<NatsSubscribeOptions, NatsPublis
     const nc = this.#nc;
     this.#nc = undefined;
     this.#jetstream = undefined;
-    if (nc !== undefined && !nc.isClosed()) await nc.drain().catch(() => nc.close());
+    if (nc !== undefined && !nc.isClosed()) {
+      // Draining waits for the server; while the client is reconnecting that can take as long as its retries.
+      let timer: NodeJS.Timeout | undefined;
+      const timedOut = new Promise<"timeout">((resolve) => (timer = setTimeout(() => resolve("timeout"), 5_000)));
+      const drained = nc.drain().then(() => "drained" as const, () => "failed" as const);
+      if ((await Promise.race([drained, timedOut])) !== "drained") await nc.close().catch(() => undefined);
+      clearTimeout(timer);
+    }
     const closing = new NotConnectedError("wait for a reply", "nats (closing)");
     for (const request of waiting) request.fail(closing);
   }

@@ -58,6 +58,11 @@ export class RabbitConsumer {
     const plan = this.plan;
     for (const exchange of plan.exchanges) await this.publisher.ensureExchange(exchange);
     const channel = await this.connection.createChannel();
+    // stop() may have run while this (re)open awaited: a channel opened now would hold messages nobody takes.
+    if (this.#stopped) {
+      await channel.close().catch(() => undefined);
+      return;
+    }
     this.#channel = channel;
     try {
       await channel.prefetch(this.prefetch);
@@ -67,6 +72,7 @@ export class RabbitConsumer {
       const priority = this.spec.options.consumerPriority;
       const consumer = await channel.consume(declared.queue, (message) => this.#receive(channel, message), priority === undefined ? {} : { priority });
       this.#consumerTag = consumer.consumerTag;
+      if (this.#stopped) await channel.cancel(consumer.consumerTag).catch(() => undefined);
     } catch (error) {
       await channel.close().catch(() => undefined);
       throw new Error(`subscriber "${this.spec.name}" could not set up queue "${plan.queue || "(server-named)"}" on RabbitMQ: ${(error as Error).message}`, { cause: error });

@@ -58,6 +58,8 @@ export class ListPoller extends Poller {
     // LPUSH reverses its arguments: pushing the batch back-to-front keeps its order at the head of the list.
     if (requeue.length > 0) transaction.lpush(key, ...requeue.reverse());
     if (dead.length > 0) transaction.rpush(deadLetter!, ...dead);
-    await transaction.exec();
+    // exec() resolves with one [error, result] pair per command: a popped message must not vanish silently.
+    const failed = (await transaction.exec())?.find(([error]) => error !== null)?.[0];
+    if (failed) throw failed;
   }
 }

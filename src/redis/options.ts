@@ -54,7 +54,7 @@ export interface RedisStreamSubscribeOptions extends DeadLetterOptions {
   readonly consumer?: string;
   /** Where a new group starts: `$` (entries added from now, default) or `0` (the whole stream). */
   readonly startId?: "$" | "0";
-  /** Take over entries another consumer of the group left pending for `minIdleMs` (`XAUTOCLAIM`). */
+  /** Take over entries another consumer of the group left pending for `minIdleMs` (`XAUTOCLAIM`); in a group the default is 60 s, so a crashed consumer's entries are redelivered. */
   readonly claim?: { readonly minIdleMs: number; readonly intervalMs?: number };
 }
 

@@ -26,6 +26,8 @@ export class StreamPoller extends Poller {
   #ownPending: string | undefined = "0";
   #claimCursor = "0-0";
   #nextClaim = 0;
+  /** Claiming is on by default in a group: entries a crashed consumer left pending must not stay there forever. */
+  readonly #claim: { readonly minIdleMs: number; readonly intervalMs?: number | undefined } | undefined;
 
   constructor(
     deps: PollerDeps,
@@ -36,6 +38,7 @@ export class StreamPoller extends Poller {
   ) {
     super(deps, spec, handler);
     this.#group = options.group;
+    this.#claim = options.claim ?? (options.group === undefined ? undefined : { minIdleMs: 60_000 });
     this.#consumer = options.consumer ?? `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
   }
 
@@ -80,14 +83,14 @@ export class StreamPoller extends Poller {
         this.#retries.delete(id);
       }
       entries = (await this.conn.callBuffer("XCLAIM", key, group, this.#consumer, 0, ...ids)) as Entry[];
-    } else if (this.options.claim !== undefined && Date.now() >= this.#nextClaim) {
-      const [cursor, claimed] = (await this.conn.callBuffer("XAUTOCLAIM", key, group, this.#consumer, this.options.claim.minIdleMs, this.#claimCursor, "COUNT", count)) as [Buffer, Entry[]];
+    } else if (this.#claim !== undefined && Date.now() >= this.#nextClaim) {
+      const [cursor, claimed] = (await this.conn.callBuffer("XAUTOCLAIM", key, group, this.#consumer, this.#claim.minIdleMs, this.#claimCursor, "COUNT", count)) as [Buffer, Entry[]];
       this.#claimCursor = cursor.toString();
-      if (this.#claimCursor === "0-0") this.#nextClaim = Date.now() + (this.options.claim.intervalMs ?? this.options.claim.minIdleMs);
+      if (this.#claimCursor === "0-0") this.#nextClaim = Date.now() + (this.#claim.intervalMs ?? this.#claim.minIdleMs);
       entries = claimed;
       await this.#countDeliveries(entries, counts);
     } else {
-      const wait = this.options.claim === undefined ? blockMs : Math.max(1, Math.min(blockMs, this.#nextClaim - Date.now()));
+      const wait = this.#claim === undefined ? blockMs : Math.max(1, Math.min(blockMs, this.#nextClaim - Date.now()));
       const read = (more: number, block: (string | number)[]) => this.conn.callBuffer("XREADGROUP", "GROUP", group, this.#consumer, "COUNT", more, ...block, "STREAMS", key, ">");
       const reply = (await this.blocking(() => read(count, ["BLOCK", wait]))) as StreamReply;
       entries = await this.fill(entriesOf(reply), async (more) => entriesOf((await read(more, [])) as StreamReply));

@@ -286,6 +286,24 @@ export function describeTelemetry(harness: BrokerHarness, telemetry: TelemetryHa
       expect(process.attributes["messaging.postline.settlement"]).toBe("ack");
     });
 
+    it("a message without trace context starts a new trace, even if a span was active when the broker started", async (kit) => {
+      const otel = new TelemetryRecorder();
+      const consumer = traced(kit, otel);
+      const producer = kit.broker();
+      const dest = kit.dest("ambient");
+      const got = kit.listen(consumer, dest);
+      // Client libraries run their callbacks in the async context their connection was opened in.
+      const startup = otel.tracerProvider.getTracer("app").startSpan("startup");
+      await context.with(trace.setSpan(context.active(), startup), () => kit.start(consumer));
+      startup.end();
+      await kit.start(producer);
+      await producer.publish("x", dest);
+      await got.first();
+      const process = named(await otel.waitForSpans(2), `process ${dest}`);
+      expect(parentOf(process)).toBeUndefined();
+      expect(traceOf(process)).not.toBe(startup.spanContext().traceId);
+    });
+
     it("consumerContext 'link': each process starts a trace linked to the creation context, baggage kept", async (kit) => {
       const otel = new TelemetryRecorder();
       const broker = traced(kit, otel, { consumerContext: "link" });
