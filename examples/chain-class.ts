@@ -1,6 +1,6 @@
 // The seed chain in the class style: TC39 standard decorators turn methods into handlers, and a publisher
 // used as a decorator sends the method's return value on.
-import { setTimeout as sleep } from "node:timers/promises";
+import { sleep } from "./sleep.js";
 import type { Broker } from "postline";
 
 /**

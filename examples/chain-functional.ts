@@ -1,6 +1,6 @@
 // The seed chain in the functional style: each step is a plain async function whose return value is
 // published to the next destination.
-import { setTimeout as sleep } from "node:timers/promises";
+import { sleep } from "./sleep.js";
 import type { Broker } from "postline";
 
 /**

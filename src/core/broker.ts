@@ -119,11 +119,15 @@ export class Broker<Kind extends string, SubscribeOptions = unknown, PublishOpti
     return this.#connecting;
   }
 
-  /** Connects and starts every subscriber registered so far; later registrations start at once. */
+  /**
+   * Connects and starts every subscriber registered so far, and resolves once they receive; later
+   * registrations start at once.
+   */
   async start(): Promise<void> {
     await this.connect();
     this.#started = true;
     await Promise.all(this.subscribers().map((subscriber) => subscriber.start()));
+    await this.#transport.ready?.();
   }
 
   /**

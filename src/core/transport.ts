@@ -64,6 +64,11 @@ export interface Transport<SubscribeOptions = unknown, PublishOptions = unknown,
   request?(command: PublishCommand<PublishOptions>, signal: AbortSignal): Promise<IncomingMessage<Raw>>;
   /** A destination private to this client, for replies (inbox request/reply). */
   createInboxName(): string;
+  /**
+   * Resolves once the subscriptions started so far receive (Kafka: partitions assigned and positions known).
+   * `broker.start()` waits for it, so a message published right after start is not missed.
+   */
+  ready?(): Promise<void>;
   /** The server this client talks to (its first one, for clusters), reported as `server.address`/`server.port`. */
   readonly server?: ServerAddress | undefined;
 }

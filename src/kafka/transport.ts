@@ -110,6 +110,11 @@ export class KafkaTransport implements Transport<KafkaSubscribeOptions, KafkaPub
     }
   }
 
+  /** `broker.start()` waits for partition assignment: a new group reads from the end of its topics. */
+  ready(): Promise<void> {
+    return this.assigned();
+  }
+
   createInboxName(): string {
     const name = `${this.#options.clientId}.inbox.${randomUUID()}`;
     this.#inboxes.add(name);

@@ -67,7 +67,10 @@ export class Dispatcher<Raw> {
    * (uncommitted, so their new owner reads them), and their commit positions are forgotten.
    */
   retain(owned: (partition: string) => boolean): void {
-    const revoked = new Set(this.#queue.map((record) => record.partition).filter((partition) => !owned(partition)));
+    // Partitions whose records are all in handlers count too: committing their offsets after the rebalance could
+    // move the new owner's position backwards.
+    const tracked = [...this.#queue.map((record) => record.partition), ...this.#ledger.partitions()];
+    const revoked = new Set(tracked.filter((partition) => !owned(partition)));
     if (revoked.size === 0) return;
     this.#queue = this.#queue.filter((record) => !revoked.has(record.partition));
     for (const partition of revoked) this.#ledger.forget(partition);

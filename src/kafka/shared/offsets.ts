@@ -47,6 +47,11 @@ export class OffsetLedger<T> {
     return this.#partitions.get(partition)?.settle(item);
   }
 
+  /** Every partition with records this consumer still tracks. */
+  partitions(): string[] {
+    return [...this.#partitions.keys()];
+  }
+
   /** The partition moved to another group member: its records here will never be committed by this one. */
   forget(partition: string): void {
     this.#partitions.delete(partition);
