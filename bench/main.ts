@@ -7,6 +7,7 @@ import { renderMarkdown, renderText, runSuite, type Settings, type Suite } from 
 const suites: Record<string, () => Promise<Suite>> = {
   memory: async () => (await import("./memory.js")).memorySuite(),
   kafka: async () => (await import("./kafka.js")).kafkaSuite(),
+  confluent: async () => (await import("./confluent.js")).confluentSuite(),
   mqtt: async () => (await import("./mqtt.js")).mqttSuite(),
   nats: async () => (await import("./nats.js")).natsSuite(),
   rabbit: async () => (await import("./rabbit.js")).rabbitSuite(),

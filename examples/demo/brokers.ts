@@ -7,6 +7,11 @@ export type BrokerFactory = (telemetry: TelemetryOptions) => Promise<Broker<stri
 
 // Factories import their adapter lazily, so a broker's client library is loaded only when it is chosen.
 export const brokerFactories = {
+  confluent: async (telemetry) => {
+    const { ConfluentBroker } = await import("postline/confluent");
+    const { KafkaTelemetryMiddleware } = await import("postline/confluent/opentelemetry");
+    return new ConfluentBroker({ bootstrapServers: process.env.POSTLINE_KAFKA_BOOTSTRAP ?? "127.0.0.1:9092", middlewares: [new KafkaTelemetryMiddleware(telemetry)] });
+  },
   kafka: async (telemetry) => {
     const { KafkaBroker } = await import("postline/kafka");
     const { KafkaTelemetryMiddleware } = await import("postline/kafka/opentelemetry");
