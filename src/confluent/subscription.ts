@@ -146,15 +146,15 @@ export class ConfluentSubscription {
     const partitions = assignment.map(({ topic, partition }) => ({ topic, partition }));
     try {
       const committed = await new Promise<{ topic: string; partition: number; offset?: number }[]>((resolve, reject) => {
-        consumer.committed(partitions, 5_000, (error, result) => (error ? reject(error) : resolve(result)));
+        consumer.committed(partitions, 5_000, (error, result) => (error ? reject(new Error(error.message, { cause: error })) : resolve(result)));
       });
       for (const { topic, partition, offset } of committed) {
         if (offset !== undefined && offset >= 0) continue;
         const { highOffset } = await new Promise<{ highOffset: number }>((resolve, reject) => {
-          consumer.queryWatermarkOffsets(topic, partition, 5_000, (error, offsets) => (error ? reject(error) : resolve(offsets)));
+          consumer.queryWatermarkOffsets(topic, partition, 5_000, (error, offsets) => (error ? reject(new Error(error.message, { cause: error })) : resolve(offsets)));
         });
         await new Promise<void>((resolve, reject) => {
-          consumer.seek({ topic, partition, offset: highOffset }, 5_000, (error) => (error ? reject(error) : resolve()));
+          consumer.seek({ topic, partition, offset: highOffset }, 5_000, (error) => (error ? reject(new Error(error.message, { cause: error })) : resolve()));
         });
       }
     } catch (error) {
