@@ -1,22 +1,20 @@
 // The Kafka suite: the raw @platformatic/kafka client, Postline untraced and traced on it, and kafkajs with
 // @opentelemetry/instrumentation-kafkajs (the contrib path), one subscriber each, against the real cluster.
 import { createRequire } from "node:module";
-import { context } from "@opentelemetry/api";
-import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
-import { ExportResultCode, type ExportResult } from "@opentelemetry/core";
 import { KafkaJsInstrumentation } from "@opentelemetry/instrumentation-kafkajs";
-import { MeterProvider } from "@opentelemetry/sdk-metrics";
-import { BatchSpanProcessor, TracerProvider, type ReadableSpan, type SpanExporter } from "@opentelemetry/sdk-trace";
 import { Admin, Consumer, Producer, stringSerializer } from "@platformatic/kafka";
 import type * as KafkaJs from "kafkajs";
-import { silentLogger } from "../src/index.js";
+import { silentLogger, type Middleware } from "../src/index.js";
 import { KafkaBroker } from "../src/kafka/index.js";
 import { KafkaTelemetryMiddleware } from "../src/kafka/opentelemetry.js";
-import { compare, formatRate, median, variantResult, type Probe, type Session, type Suite, type Variant } from "./harness.js";
+import { compare, formatRate, type Comparison, type Probe, type Session, type Suite, type Variant } from "./harness.js";
+import { startOtel, type OtelOptions } from "./otel.js";
+import { PAYLOAD, PAYLOAD_JSON, TRACED, postlineSession, postlineVariants, rate, standardComparisons, tracedShareTarget, type PostlineSpec } from "./variants.js";
 
 const BOOTSTRAP = process.env.POSTLINE_KAFKA_BOOTSTRAP ?? "127.0.0.1:9092";
-const PAYLOAD = { event: "bench", id: 42 };
-const PAYLOAD_BYTES = Buffer.from(JSON.stringify(PAYLOAD));
+const PAYLOAD_BYTES = Buffer.from(PAYLOAD_JSON);
+/** A MeterProvider without readers: metrics are recorded, never collected. A deep span queue drops nothing. */
+const OTEL: OtelOptions = { maxQueueSize: 65_536, metricReader: false };
 let topics = 0;
 
 /** A fresh topic per session: no backlog of an earlier variant is ever read. Deleted at teardown. */
@@ -29,35 +27,6 @@ async function freshTopic(): Promise<{ topic: string; drop: () => Promise<void> 
     drop: async () => {
       await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
       await admin.close();
-    },
-  };
-}
-
-class DiscardingSpanExporter implements SpanExporter {
-  spans = 0;
-  export(spans: ReadableSpan[], done: (result: ExportResult) => void): void {
-    this.spans += spans.length;
-    done({ code: ExportResultCode.SUCCESS });
-  }
-  shutdown(): Promise<void> {
-    return Promise.resolve();
-  }
-}
-
-/** A TracerProvider exporting to nowhere, a MeterProvider without readers, and a context manager for the run. */
-function tracing(): { tracerProvider: TracerProvider; meterProvider: MeterProvider; exporter: DiscardingSpanExporter; stop: () => Promise<void> } {
-  if (!context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable())) throw new Error("a global context manager is already registered");
-  const exporter = new DiscardingSpanExporter();
-  const tracerProvider = new TracerProvider({ spanProcessors: [new BatchSpanProcessor({ exporter, maxQueueSize: 65_536 })] });
-  const meterProvider = new MeterProvider();
-  return {
-    tracerProvider,
-    meterProvider,
-    exporter,
-    stop: async () => {
-      await tracerProvider.forceFlush();
-      await Promise.all([tracerProvider.shutdown(), meterProvider.shutdown()]);
-      context.disable();
     },
   };
 }
@@ -86,57 +55,27 @@ const rawClient: Variant = {
   },
 };
 
-async function postlineSession(probe: Probe, middlewares: KafkaTelemetryMiddleware[]): Promise<Session & { topic: string }> {
-  const { topic, drop } = await freshTopic();
-  const broker = new KafkaBroker({ bootstrapServers: BOOTSTRAP, logger: silentLogger, middlewares });
-  broker.subscriber(topic, { autoOffsetReset: "earliest" }).handle(() => {
-    probe.handled();
-  });
-  await broker.start();
-  await broker.waitForAssignment();
-  return {
-    topic,
-    publish: () => broker.publish(PAYLOAD, topic),
-    teardown: async () => {
-      await broker.close();
-      await drop();
-      return undefined;
-    },
-  };
-}
-
-const untraced: Variant = {
-  name: "postline",
-  description: "KafkaBroker, one subscriber, no middleware (commit per settled message, coalesced by the client)",
-  setup: (probe) => postlineSession(probe, []),
-};
-
-const traced: Variant = {
-  name: "postline-traced",
-  description: "KafkaBroker + KafkaTelemetryMiddleware (current semconv), sdk-trace BatchSpanProcessor to a discarding exporter, sdk-metrics MeterProvider",
-  async setup(probe: Probe): Promise<Session> {
-    const otel = tracing();
-    const session = await postlineSession(probe, [new KafkaTelemetryMiddleware({ tracerProvider: otel.tracerProvider, meterProvider: otel.meterProvider })]);
-    return {
-      publish: session.publish,
-      teardown: async () => {
-        await session.teardown();
-        await otel.stop();
-        return [`${(otel.exporter.spans / probe.count).toFixed(2)} spans exported per message (expected 2.00)`];
-      },
-    };
+const spec: PostlineSpec<Middleware<"kafka">> = {
+  async session(probe, middlewares) {
+    const { topic, drop } = await freshTopic();
+    const broker = new KafkaBroker({ bootstrapServers: BOOTSTRAP, logger: silentLogger, middlewares });
+    return postlineSession(broker, topic, probe, { subscribe: { autoOffsetReset: "earliest" }, ready: () => broker.waitForAssignment(), cleanup: drop });
   },
+  telemetry: (providers) => new KafkaTelemetryMiddleware(providers),
+  otel: OTEL,
 };
+
+const [untraced, traced] = postlineVariants(spec, {
+  untraced: "KafkaBroker, one subscriber, no middleware (commit per settled message, coalesced by the client)",
+  traced: "KafkaBroker + KafkaTelemetryMiddleware (current semconv), sdk-trace BatchSpanProcessor to a discarding exporter, sdk-metrics MeterProvider",
+});
 
 const contrib: Variant = {
   name: "kafkajs-contrib",
   description: "kafkajs 2.2 producer.send + consumer.run eachMessage, traced by @opentelemetry/instrumentation-kafkajs (same SDK set-up)",
   async setup(probe: Probe): Promise<Session> {
-    const otel = tracing();
-    const instrumentation = new KafkaJsInstrumentation();
-    instrumentation.setTracerProvider(otel.tracerProvider);
-    instrumentation.setMeterProvider(otel.meterProvider);
-    instrumentation.enable();
+    const otel = startOtel(OTEL);
+    const instrumentation = otel.instrument(new KafkaJsInstrumentation());
     // kafkajs is CommonJS: the instrumentation patches it through require, so it is loaded after enable().
     const { Kafka, logLevel } = createRequire(import.meta.url)("kafkajs") as typeof KafkaJs;
     const { topic, drop } = await freshTopic();
@@ -161,37 +100,28 @@ const contrib: Variant = {
         instrumentation.disable();
         await drop();
         await otel.stop();
-        return [`${(otel.exporter.spans / probe.count).toFixed(2)} spans exported per message`];
+        return [otel.spansPerMessage(probe.count)];
       },
     };
   },
 };
+
+const VS_CONTRIB: Comparison = { label: "Postline traced vs contrib", variant: TRACED, against: "kafkajs-contrib" };
 
 export function kafkaSuite(): Suite {
   return {
     name: "kafka",
     title: "Kafka 4.4 (single node, 127.0.0.1:9092), one subscriber, one partition",
     variants: [rawClient, untraced, traced, contrib],
-    comparisons: [
-      { label: "framework", variant: "postline", against: "raw-platformatic" },
-      { label: "tracing", variant: "postline-traced", against: "postline" },
-      { label: "framework + tracing", variant: "postline-traced", against: "raw-platformatic" },
-      { label: "Postline traced vs contrib", variant: "postline-traced", against: "kafkajs-contrib" },
-    ],
+    comparisons: [...standardComparisons("raw-platformatic"), VS_CONTRIB],
     targets: [
-      {
-        label: "postline traced ≥ 90% of the raw client's throughput",
-        check: (result) => {
-          const ratio = median(variantResult(result, "postline-traced").throughput) / median(variantResult(result, "raw-platformatic").throughput);
-          return { measured: `${(ratio * 100).toFixed(0)}%`, met: ratio >= 0.9 };
-        },
-      },
+      tracedShareTarget("raw-platformatic", "the raw client's throughput"),
       {
         label: "postline traced faster than kafkajs + instrumentation-kafkajs",
         check: (result) => {
-          const ours = median(variantResult(result, "postline-traced").throughput);
-          const theirs = median(variantResult(result, "kafkajs-contrib").throughput);
-          const { addedUs } = compare(result, { label: "vs contrib", variant: "postline-traced", against: "kafkajs-contrib" });
+          const ours = rate(result, TRACED);
+          const theirs = rate(result, "kafkajs-contrib");
+          const { addedUs } = compare(result, VS_CONTRIB);
           return { measured: `${formatRate(ours)} vs ${formatRate(theirs)} msg/s (${addedUs.toFixed(0)} µs/msg)`, met: ours > theirs };
         },
       },

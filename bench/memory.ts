@@ -1,20 +1,14 @@
 // The in-process suite: the raw hub, Postline untraced and Postline traced, one subscriber each, in one run;
 // plus extras (run only when named with --variants) that split the tracing cost and try the profile's fixes.
-import { context } from "@opentelemetry/api";
-import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
-import { ExportResultCode, type ExportResult } from "@opentelemetry/core";
-import { MeterProvider, PeriodicExportingMetricReader, type PushMetricExporter, type ResourceMetrics } from "@opentelemetry/sdk-metrics";
-import { BatchSpanProcessor, TracerProvider, type ReadableSpan, type SpanExporter } from "@opentelemetry/sdk-trace";
-import { jsonCodec, silentLogger, type Codec } from "../src/index.js";
-import { MemoryBroker, MemoryHub } from "../src/memory/index.js";
+import { jsonCodec, silentLogger, type Codec, type Middleware } from "../src/index.js";
+import { MemoryBroker, MemoryHub, type MemoryBrokerOptions } from "../src/memory/index.js";
 import type { GroupMember } from "../src/memory/group-queue.js";
 import { MemoryTelemetryMiddleware } from "../src/memory/opentelemetry.js";
-import { compare, formatRate, formatUs, median, variantResult, type Probe, type Session, type Suite, type Variant } from "./harness.js";
+import { formatRate, formatUs, type Probe, type Session, type Suite, type Variant } from "./harness.js";
+import { PAYLOAD_JSON, POSTLINE, TRACED, postlineSession, rate, standardComparisons, tracedVariant, tracingCost, untracedVariant, type PostlineSpec } from "./variants.js";
 
 const DESTINATION = "bench";
-/** A small JSON body, as events usually are: Postline encodes and decodes it, the raw hub gets its bytes. */
-const PAYLOAD = { event: "bench", id: 42 };
-const PAYLOAD_BYTES = new TextEncoder().encode(JSON.stringify(PAYLOAD));
+const PAYLOAD_BYTES = new TextEncoder().encode(PAYLOAD_JSON);
 
 /** The hub without the broker: a member that acks at once. What the framework's layers are measured against. */
 const rawHub: Variant = {
@@ -53,27 +47,14 @@ const rawHub: Variant = {
   },
 };
 
-/** A subscriber whose handler does nothing but count, on a started broker. */
-async function postlineSession(broker: MemoryBroker, probe: Probe): Promise<Session> {
-  broker.subscriber(DESTINATION).handle(() => {
-    probe.handled();
-    return undefined;
-  });
-  await broker.start();
-  return {
-    publish: () => broker.publish(PAYLOAD, DESTINATION),
-    teardown: async () => {
-      await broker.close();
-      return undefined;
-    },
-  };
-}
+/** A MemoryBroker with these options (and middlewares); the extras differ from postline only in options. */
+const memorySpec = (options: MemoryBrokerOptions = {}): PostlineSpec<Middleware<"memory">> => ({
+  session: (probe: Probe, middlewares) => postlineSession(new MemoryBroker({ logger: silentLogger, ...options, middlewares }), DESTINATION, probe),
+  telemetry: (providers) => new MemoryTelemetryMiddleware(providers),
+});
+const spec = memorySpec();
 
-const untraced: Variant = {
-  name: "postline",
-  description: "MemoryBroker, one subscriber, no middleware; no OpenTelemetry registered at all",
-  setup: (probe) => postlineSession(new MemoryBroker({ logger: silentLogger }), probe),
-};
+const untraced = untracedVariant(spec, "MemoryBroker, one subscriber, no middleware; no OpenTelemetry registered at all");
 
 /**
  * What-if for the profile's top untraced hotspot: JSON encoded with `Buffer.from` (small strings become slices
@@ -87,124 +68,41 @@ const pooledJson: Codec = {
   decode: (bytes) => jsonCodec.decode(bytes),
 };
 
+const untracedExtra = (name: string, description: string, options: MemoryBrokerOptions): Variant => ({ name, description, extra: true, setup: (probe) => memorySpec(options).session(probe, []) });
+
 const untracedExtras: Variant[] = [
-  {
-    name: "postline-buffer-1k",
-    description: "as postline with bufferSize: 1000 (the hub's default is 10 000)",
-    extra: true,
-    setup: (probe) => postlineSession(new MemoryBroker({ logger: silentLogger, bufferSize: 1000 }), probe),
-  },
-  {
-    name: "postline-pooled-json",
-    description: "as postline with a JSON codec that encodes with Buffer.from instead of TextEncoder",
-    extra: true,
-    setup: (probe) => postlineSession(new MemoryBroker({ logger: silentLogger, codecs: [pooledJson] }), probe),
-  },
-  {
-    name: "postline-1k-pooled",
-    description: "both of the above",
-    extra: true,
-    setup: (probe) => postlineSession(new MemoryBroker({ logger: silentLogger, bufferSize: 1000, codecs: [pooledJson] }), probe),
-  },
+  untracedExtra("postline-buffer-1k", "as postline with bufferSize: 1000 (the hub's default is 10 000)", { bufferSize: 1000 }),
+  untracedExtra("postline-pooled-json", "as postline with a JSON codec that encodes with Buffer.from instead of TextEncoder", { codecs: [pooledJson] }),
+  untracedExtra("postline-1k-pooled", "both of the above", { bufferSize: 1000, codecs: [pooledJson] }),
 ];
 
-/** Counts and drops spans: the framework's tracing cost without the network cost of an exporter. */
-class DiscardingSpanExporter implements SpanExporter {
-  spans = 0;
-  export(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void {
-    this.spans += spans.length;
-    resultCallback({ code: ExportResultCode.SUCCESS });
-  }
-  shutdown(): Promise<void> {
-    return Promise.resolve();
-  }
-}
-
-/** Drops metrics but remembers the last collection, to check that every message was counted. */
-class DiscardingMetricExporter implements PushMetricExporter {
-  last: ResourceMetrics | undefined;
-  export(metrics: ResourceMetrics, resultCallback: (result: ExportResult) => void): void {
-    this.last = metrics;
-    resultCallback({ code: ExportResultCode.SUCCESS });
-  }
-  forceFlush(): Promise<void> {
-    return Promise.resolve();
-  }
-  shutdown(): Promise<void> {
-    return Promise.resolve();
-  }
-
-  /** The cumulative value of a counter in the last collection. */
-  counter(name: string): number {
-    let total = 0;
-    for (const scope of this.last?.scopeMetrics ?? []) {
-      for (const metric of scope.metrics) {
-        if (metric.descriptor.name !== name) continue;
-        for (const point of metric.dataPoints) if (typeof point.value === "number") total += point.value;
-      }
-    }
-    return total;
-  }
-}
-
+/** Which parts of the SDK a traced variant registers; a missing provider leaves the global no-op one. */
 interface TracingParts {
-  /** A real TracerProvider; without it the global no-op one (no SDK registered) is used. */
   readonly spans: boolean;
-  /** A real MeterProvider; without it the global no-op one. */
   readonly metrics: boolean;
   /** The middleware's `includeMessagesCounters` (its default is true). */
   readonly counters: boolean;
 }
 
-function tracedVariant(name: string, description: string, parts: TracingParts, extra = false): Variant {
-  return {
+function traced(name: string, description: string, parts: TracingParts, extra = false): Variant {
+  return tracedVariant(spec, description, {
     name,
-    description,
     extra,
-    async setup(probe: Probe): Promise<Session> {
-      // Registered per run and disabled at teardown, so the untraced variants run without a context manager,
-      // as an application without OpenTelemetry would.
-      if (!context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable())) {
-        throw new Error("a global context manager is already registered");
-      }
-      const spanExporter = new DiscardingSpanExporter();
-      const tracerProvider = parts.spans ? new TracerProvider({ spanProcessors: [new BatchSpanProcessor({ exporter: spanExporter })] }) : undefined;
-      const metricExporter = new DiscardingMetricExporter();
-      const meterProvider = parts.metrics ? new MeterProvider({ readers: [new PeriodicExportingMetricReader({ exporter: metricExporter })] }) : undefined;
-      const telemetry = new MemoryTelemetryMiddleware({
-        ...(tracerProvider === undefined ? {} : { tracerProvider }),
-        ...(meterProvider === undefined ? {} : { meterProvider }),
-        includeMessagesCounters: parts.counters,
-      });
-      const session = await postlineSession(new MemoryBroker({ logger: silentLogger, middlewares: [telemetry] }), probe);
-      return {
-        publish: session.publish,
-        async teardown() {
-          await session.teardown();
-          await tracerProvider?.forceFlush();
-          await meterProvider?.forceFlush();
-          const consumed = metricExporter.counter("messaging.client.consumed.messages");
-          await Promise.all([tracerProvider?.shutdown(), meterProvider?.shutdown()]);
-          context.disable();
-          // A BatchSpanProcessor drops spans when its queue is full; dropped spans would flatter the figures.
-          const checks: string[] = [];
-          if (parts.spans) checks.push(`${(spanExporter.spans / probe.count).toFixed(2)} spans exported per message (expected 2.00)`);
-          if (parts.metrics && parts.counters) checks.push(`consumed counter ${(consumed / probe.count).toFixed(2)} per message (expected 1.00)`);
-          return checks.length === 0 ? undefined : [checks.join(", ")];
-        },
-      };
-    },
-  };
+    spans: parts.spans,
+    metrics: parts.metrics,
+    ...(parts.counters ? { counter: "messaging.client.consumed.messages" } : {}),
+    telemetry: (providers) => new MemoryTelemetryMiddleware({ ...providers, includeMessagesCounters: parts.counters }),
+  });
 }
 
 const SDK = "sdk-trace TracerProvider + BatchSpanProcessor, sdk-metrics MeterProvider + PeriodicExportingMetricReader (60 s), both exporting to a discarding exporter; AsyncLocalStorageContextManager";
-const traced = tracedVariant("postline-traced", `MemoryBroker + MemoryTelemetryMiddleware (current semconv): ${SDK}`, { spans: true, metrics: true, counters: true });
+const postlineTraced = traced(TRACED, `MemoryBroker + MemoryTelemetryMiddleware (current semconv): ${SDK}`, { spans: true, metrics: true, counters: true });
 
 // Extras, run only when named with --variants: they split the tracing cost into its parts.
 const extras: Variant[] = [
-  tracedVariant("traced-spans-only", "as postline-traced without a MeterProvider (the global no-op one)", { spans: true, metrics: false, counters: true }, true),
-  tracedVariant("traced-metrics-only", "as postline-traced without a TracerProvider (the global no-op one)", { spans: false, metrics: true, counters: true }, true),
-  tracedVariant("traced-no-counters", "as postline-traced with includeMessagesCounters: false", { spans: true, metrics: true, counters: false }, true),
+  traced("traced-spans-only", "as postline-traced without a MeterProvider (the global no-op one)", { spans: true, metrics: false, counters: true }, true),
+  traced("traced-metrics-only", "as postline-traced without a TracerProvider (the global no-op one)", { spans: false, metrics: true, counters: true }, true),
+  traced("traced-no-counters", "as postline-traced with includeMessagesCounters: false", { spans: true, metrics: true, counters: false }, true),
 ];
 
 const TARGET_UNTRACED = 200_000;
@@ -214,11 +112,9 @@ export function memorySuite(): Suite {
   return {
     name: "memory",
     title: "In-process broker (MemoryBroker), one subscriber",
-    variants: [rawHub, untraced, traced, ...untracedExtras, ...extras],
+    variants: [rawHub, untraced, postlineTraced, ...untracedExtras, ...extras],
     comparisons: [
-      { label: "framework", variant: "postline", against: "raw-hub" },
-      { label: "tracing", variant: "postline-traced", against: "postline" },
-      { label: "framework + tracing", variant: "postline-traced", against: "raw-hub" },
+      ...standardComparisons("raw-hub"),
       // Shown when the extras run.
       { label: "spans + propagation", variant: "traced-spans-only", against: "postline" },
       { label: "metrics + propagation", variant: "traced-metrics-only", against: "postline" },
@@ -231,14 +127,14 @@ export function memorySuite(): Suite {
       {
         label: `postline untraced ≥ ${formatRate(TARGET_UNTRACED)} msg/s`,
         check: (result) => {
-          const rate = median(variantResult(result, "postline").throughput);
-          return { measured: `${formatRate(rate)} msg/s`, met: rate >= TARGET_UNTRACED };
+          const untracedRate = rate(result, POSTLINE);
+          return { measured: `${formatRate(untracedRate)} msg/s`, met: untracedRate >= TARGET_UNTRACED };
         },
       },
       {
         label: `tracing ≤ ${TARGET_TRACING_US} µs per message`,
         check: (result) => {
-          const { addedUs } = compare(result, { label: "tracing", variant: "postline-traced", against: "postline" });
+          const addedUs = tracingCost(result);
           return { measured: `${formatUs(addedUs)} µs`, met: addedUs <= TARGET_TRACING_US };
         },
       },

@@ -3,21 +3,19 @@
 import { randomUUID } from "node:crypto";
 import { createRequire } from "node:module";
 import type * as Amqplib from "amqplib";
-import { context } from "@opentelemetry/api";
-import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
-import { ExportResultCode, type ExportResult } from "@opentelemetry/core";
-import { MeterProvider, PeriodicExportingMetricReader, type PushMetricExporter, type ResourceMetrics } from "@opentelemetry/sdk-metrics";
-import { BatchSpanProcessor, TracerProvider, type ReadableSpan, type SpanExporter } from "@opentelemetry/sdk-trace";
-import { silentLogger } from "../src/index.js";
+import { silentLogger, type Middleware } from "../src/index.js";
 import { RabbitBroker } from "../src/rabbit/index.js";
 import { RabbitTelemetryMiddleware } from "../src/rabbit/opentelemetry.js";
-import { compare, median, variantResult, type Probe, type Session, type Suite, type Variant } from "./harness.js";
+import { compare, type Comparison, type Probe, type Session, type Suite, type Variant } from "./harness.js";
+import { startOtel, type OtelOptions } from "./otel.js";
+import { PAYLOAD_JSON, postlineSession, postlineVariants, standardComparisons, tracedShareTarget, tracingCost, type PostlineSpec } from "./variants.js";
 
 type Amqp = typeof Amqplib;
 
 const URL = process.env.RABBITMQ_URL ?? "amqp://guest:guest@127.0.0.1:5672";
-const PAYLOAD = { event: "bench", id: 42 };
-const PAYLOAD_BYTES = Buffer.from(JSON.stringify(PAYLOAD));
+const PAYLOAD_BYTES = Buffer.from(PAYLOAD_JSON);
+/** The SDK of both traced variants (Postline's and the contrib instrumentation's): a span queue that drops nothing. */
+const OTEL: OtelOptions = { maxQueueSize: 65_536 };
 const PREFETCH = 100;
 const require = createRequire(import.meta.url);
 
@@ -77,85 +75,26 @@ const rawNoConfirms: Variant = {
   setup: (probe) => rawSession(require("amqplib") as Amqp, probe, false),
 };
 
-async function postlineSession(broker: RabbitBroker, probe: Probe): Promise<Session> {
-  const name = destination();
-  broker.subscriber(name, { prefetch: PREFETCH }).handle(() => {
-    probe.handled();
-    return undefined;
-  });
-  await broker.start();
-  return {
-    publish: () => broker.publish(PAYLOAD, name),
-    async teardown() {
-      await broker.close();
-      const cleanup = await (require("amqplib") as Amqp).connect(URL);
-      await (await cleanup.createChannel()).deleteExchange(name);
-      await cleanup.close();
-      return undefined;
-    },
-  };
+/** Removes a Postline destination's exchange, which the broker leaves on the server. */
+async function deleteExchange(name: string): Promise<void> {
+  const cleanup = await (require("amqplib") as Amqp).connect(URL);
+  await (await cleanup.createChannel()).deleteExchange(name);
+  await cleanup.close();
 }
 
-const untraced: Variant = {
-  name: "postline",
-  description: "RabbitBroker, one subscriber (a Postline destination), no middleware; no OpenTelemetry registered",
-  setup: (probe) => postlineSession(new RabbitBroker({ url: URL, logger: silentLogger }), probe),
-};
-
-class DiscardingSpanExporter implements SpanExporter {
-  spans = 0;
-  export(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void {
-    this.spans += spans.length;
-    resultCallback({ code: ExportResultCode.SUCCESS });
-  }
-  shutdown(): Promise<void> {
-    return Promise.resolve();
-  }
-}
-
-class DiscardingMetricExporter implements PushMetricExporter {
-  last: ResourceMetrics | undefined;
-  export(metrics: ResourceMetrics, resultCallback: (result: ExportResult) => void): void {
-    this.last = metrics;
-    resultCallback({ code: ExportResultCode.SUCCESS });
-  }
-  forceFlush(): Promise<void> {
-    return Promise.resolve();
-  }
-  shutdown(): Promise<void> {
-    return Promise.resolve();
-  }
-}
-
-/** An SDK per run (context manager, tracer and meter providers), discarding what it exports. */
-function sdk() {
-  if (!context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable())) throw new Error("a global context manager is already registered");
-  const spans = new DiscardingSpanExporter();
-  const tracerProvider = new TracerProvider({ spanProcessors: [new BatchSpanProcessor({ exporter: spans, maxQueueSize: 65_536 })] });
-  const meterProvider = new MeterProvider({ readers: [new PeriodicExportingMetricReader({ exporter: new DiscardingMetricExporter() })] });
-  return {
-    tracerProvider,
-    meterProvider,
-    async shutdown(probe: Probe): Promise<string[]> {
-      await tracerProvider.forceFlush();
-      await Promise.all([tracerProvider.shutdown(), meterProvider.shutdown()]);
-      context.disable();
-      // A BatchSpanProcessor drops spans when its queue is full; dropped spans would flatter the figures.
-      return [`${(spans.spans / probe.count).toFixed(2)} spans exported per message (expected 2.00)`];
-    },
-  };
-}
-
-const traced: Variant = {
-  name: "postline-traced",
-  description: "RabbitBroker + RabbitTelemetryMiddleware (current semconv); sdk-trace BatchSpanProcessor and sdk-metrics, discarding exporters",
-  async setup(probe) {
-    const otel = sdk();
-    const telemetry = new RabbitTelemetryMiddleware({ tracerProvider: otel.tracerProvider, meterProvider: otel.meterProvider });
-    const session = await postlineSession(new RabbitBroker({ url: URL, logger: silentLogger, middlewares: [telemetry] }), probe);
-    return { publish: session.publish, teardown: async () => [...((await session.teardown()) ?? []), ...(await otel.shutdown(probe))] };
+const spec: PostlineSpec<Middleware<"rabbit">> = {
+  session(probe, middlewares) {
+    const name = destination();
+    return postlineSession(new RabbitBroker({ url: URL, logger: silentLogger, middlewares }), name, probe, { subscribe: { prefetch: PREFETCH }, cleanup: () => deleteExchange(name) });
   },
+  telemetry: (providers) => new RabbitTelemetryMiddleware(providers),
+  otel: OTEL,
 };
+
+const [untraced, traced] = postlineVariants(spec, {
+  untraced: "RabbitBroker, one subscriber (a Postline destination), no middleware; no OpenTelemetry registered",
+  traced: "RabbitBroker + RabbitTelemetryMiddleware (current semconv); sdk-trace BatchSpanProcessor and sdk-metrics, discarding exporters",
+});
 
 /**
  * raw-amqplib with @opentelemetry/instrumentation-amqplib. It patches amqplib's internal files when they are
@@ -165,12 +104,9 @@ const instrumented: Variant = {
   name: "amqplib-otel",
   description: "raw-amqplib with @opentelemetry/instrumentation-amqplib (publish + consume spans), same SDK as postline-traced",
   async setup(probe) {
-    const otel = sdk();
+    const otel = startOtel(OTEL);
     const { AmqplibInstrumentation } = await import("@opentelemetry/instrumentation-amqplib");
-    const instrumentation = new AmqplibInstrumentation();
-    instrumentation.setTracerProvider(otel.tracerProvider);
-    instrumentation.setMeterProvider(otel.meterProvider);
-    instrumentation.enable();
+    const instrumentation = otel.instrument(new AmqplibInstrumentation());
     const cached = Object.keys(require.cache).filter((key) => key.includes("/node_modules/amqplib/"));
     const saved = cached.map((key) => [key, require.cache[key]] as const);
     for (const key of cached) delete require.cache[key];
@@ -185,13 +121,14 @@ const instrumented: Variant = {
       async teardown() {
         await session.teardown();
         instrumentation.disable();
-        return otel.shutdown(probe);
+        await otel.stop();
+        return [otel.spansPerMessage(probe.count, 2)];
       },
     };
   },
 };
 
-const TARGET_SHARE = 0.9;
+const CONTRIB: Comparison = { label: "contrib instrumentation", variant: "amqplib-otel", against: "raw-amqplib" };
 
 export function rabbitSuite(): Suite {
   return {
@@ -200,25 +137,17 @@ export function rabbitSuite(): Suite {
     variants: [raw, untraced, traced, instrumented, rawNoConfirms],
     maxInFlight: 1_000,
     comparisons: [
-      { label: "framework", variant: "postline", against: "raw-amqplib" },
-      { label: "tracing", variant: "postline-traced", against: "postline" },
-      { label: "framework + tracing", variant: "postline-traced", against: "raw-amqplib" },
-      { label: "contrib instrumentation", variant: "amqplib-otel", against: "raw-amqplib" },
+      ...standardComparisons("raw-amqplib"),
+      CONTRIB,
       { label: "confirms", variant: "raw-amqplib", against: "raw-no-confirms" },
     ],
     targets: [
-      {
-        label: `postline traced ≥ ${TARGET_SHARE * 100}% of raw amqplib`,
-        check: (result) => {
-          const share = median(variantResult(result, "postline-traced").throughput) / median(variantResult(result, "raw-amqplib").throughput);
-          return { measured: `${(share * 100).toFixed(0)}%`, met: share >= TARGET_SHARE };
-        },
-      },
+      tracedShareTarget("raw-amqplib", "raw amqplib"),
       {
         label: "tracing adds less than the contrib instrumentation",
         check: (result) => {
-          const ours = compare(result, { label: "tracing", variant: "postline-traced", against: "postline" }).addedUs;
-          const theirs = compare(result, { label: "contrib", variant: "amqplib-otel", against: "raw-amqplib" }).addedUs;
+          const ours = tracingCost(result);
+          const theirs = compare(result, CONTRIB).addedUs;
           return { measured: `${ours.toFixed(1)} µs vs ${theirs.toFixed(1)} µs`, met: ours <= theirs };
         },
       },
