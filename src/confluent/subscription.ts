@@ -1,19 +1,11 @@
-import { randomUUID } from "node:crypto";
 import type { DeliveryHandler, SubscriptionSpec } from "../core/index.js";
-import { Dispatcher, type Inflight, type KafkaSubscribeOptions } from "../kafka/shared/index.js";
+import { consumerGroup, subscriptionDispatcher, type Dispatcher, type Inflight, type KafkaSubscribeOptions, type SubscriptionContextOf } from "../kafka/shared/index.js";
 import { ASSIGN_PARTITIONS, connectionError, createConsumer, type ConfluentConsumer, type ConfluentRebalanceError, type ConfluentRecord, type TopicPartition } from "./client.js";
 import { toIncoming } from "./message.js";
 import type { ResolvedConfluentOptions } from "./options.js";
 
 /** What a subscription needs from its transport. */
-export interface SubscriptionContext {
-  readonly options: ResolvedConfluentOptions;
-  ensureTopics(topics: readonly string[]): Promise<void>;
-  deadLetter(target: string, records: readonly Inflight<ConfluentRecord>[]): Promise<void>;
-  /** Called once the consumer has left: removes a generated group and an inbox topic. */
-  cleanUp(group: string | undefined, topic: string | undefined): Promise<void>;
-  readonly onError: (message: string, error: unknown) => void;
-}
+export type SubscriptionContext = SubscriptionContextOf<ResolvedConfluentOptions, ConfluentRecord>;
 
 const key = (topic: string, partition: number): string => `${topic}:${partition}`;
 
@@ -56,20 +48,11 @@ export class ConfluentSubscription {
     this.#context = context;
     this.#spec = spec;
     this.#temporary = temporary;
-    this.#generatedGroup = spec.options.group === undefined;
-    this.#group = spec.options.group ?? `${context.options.clientId}.${randomUUID()}`;
-    const deadLetter = spec.options.deadLetter;
-    this.#dispatcher = new Dispatcher<ConfluentRecord>({
-      concurrency: spec.concurrency,
-      batch: spec.batch,
-      maxBuffered: Math.max(256, 2 * (spec.batch?.maxSize ?? 0), 2 * spec.concurrency),
-      maxDeliveries: spec.options.maxDeliveries,
-      deliver: handler,
+    ({ group: this.#group, generated: this.#generatedGroup } = consumerGroup(spec.options, context.options.clientId));
+    this.#dispatcher = subscriptionDispatcher(context, spec, handler, {
       commit: (record) => this.#queueCommit(record),
-      deadLetter: deadLetter === undefined ? undefined : (records) => context.deadLetter(deadLetter, records),
       pause: () => this.#pause(true),
       resume: () => this.#pause(false),
-      onError: context.onError,
     });
   }
 

@@ -1,37 +1,37 @@
-import { randomUUID } from "node:crypto";
-import { parseServer, type DeliveryHandler, type PublishCommand, type ServerAddress, type SubscriptionSpec, type Transport, type TransportCapabilities, type TransportSubscription } from "../core/index.js";
-import { DEAD_LETTER_FROM, DELIVERY_COUNT, recordHeaders, validatePublishOptions, type Inflight, type KafkaPublishOptions, type KafkaSubscribeOptions } from "../kafka/shared/index.js";
+import { parseServer, type DeliveryHandler, type PublishCommand, type ServerAddress, type SubscriptionSpec, type Transport, type TransportSubscription } from "../core/index.js";
+import {
+  DEAD_LETTER_FROM,
+  DELIVERY_COUNT,
+  KAFKA_CAPABILITIES,
+  Subscriptions,
+  TopicCreations,
+  bytes,
+  epochMs,
+  keyBytes,
+  recordHeaders,
+  validatePublishOptions,
+  type Inflight,
+  type KafkaPublishOptions,
+  type KafkaSubscribeOptions,
+} from "../kafka/shared/index.js";
 import { connectionError, createAdmin, createProducer, within, type ConfluentAdmin, type ConfluentProducer, type ConfluentRecord } from "./client.js";
 import type { ResolvedConfluentOptions } from "./options.js";
 import { ConfluentSubscription, type SubscriptionContext } from "./subscription.js";
 import { confluentTelemetryProvider } from "./telemetry.js";
 
-const capabilities: TransportCapabilities = {
-  // Replies go to a private inbox topic of the requesting client, consumed by that client alone.
-  requestReply: "inbox",
-  batchPublish: true,
-  batchConsume: true,
-  consumerGroups: true,
-  // A nacked record is handed over again before its partition's offset moves past it (see Dispatcher).
-  redelivery: true,
-};
-
 type Headers = Record<string, Buffer>;
 type OutgoingRecord = { key?: Buffer; value: Buffer | null; partition?: number; timestamp?: string; headers: Headers };
-
-const bytes = (data: Uint8Array): Buffer => (Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength));
 
 /** Translates between core and @confluentinc/kafka-javascript: one producer, one consumer per subscription, an admin client. */
 export class ConfluentTransport implements Transport<KafkaSubscribeOptions, KafkaPublishOptions, ConfluentRecord> {
   readonly kind = "confluent";
-  readonly capabilities = capabilities;
+  readonly capabilities = KAFKA_CAPABILITIES;
   readonly telemetry = confluentTelemetryProvider;
   /** Where failures outside any caller go (the broker points it at its logger). */
   onError: (message: string, error: unknown) => void = () => {};
   readonly #options: ResolvedConfluentOptions;
-  readonly #subscriptions = new Set<ConfluentSubscription>();
-  readonly #inboxes = new Set<string>();
-  readonly #topics = new Map<string, Promise<void>>();
+  readonly #subscriptions = new Subscriptions<ConfluentSubscription>();
+  readonly #topics = new TopicCreations((topic) => this.#createTopic(topic));
   readonly #context: SubscriptionContext;
   #producer: ConfluentProducer | undefined;
   #admin: Promise<ConfluentAdmin> | undefined;
@@ -62,8 +62,7 @@ export class ConfluentTransport implements Transport<KafkaSubscribeOptions, Kafk
   }
 
   async close(): Promise<void> {
-    await Promise.all([...this.#subscriptions].map((subscription) => subscription.close()));
-    this.#subscriptions.clear();
+    await this.#subscriptions.closeAll();
     await this.#producer?.disconnect().catch((error: unknown) => this.onError("could not close the producer", error));
     const admin = this.#admin;
     this.#producer = undefined;
@@ -72,21 +71,7 @@ export class ConfluentTransport implements Transport<KafkaSubscribeOptions, Kafk
   }
 
   async subscribe(spec: SubscriptionSpec<KafkaSubscribeOptions>, handler: DeliveryHandler<ConfluentRecord>): Promise<TransportSubscription> {
-    const subscription = new ConfluentSubscription(this.#context, spec, handler, this.#inboxes.has(spec.destination));
-    this.#subscriptions.add(subscription);
-    try {
-      await subscription.start();
-    } catch (error) {
-      this.#subscriptions.delete(subscription);
-      await subscription.close();
-      throw error;
-    }
-    return {
-      stop: async () => {
-        await subscription.stop();
-        this.#subscriptions.delete(subscription);
-      },
-    };
+    return this.#subscriptions.start(new ConfluentSubscription(this.#context, spec, handler, this.#subscriptions.isInbox(spec.destination)));
   }
 
   async publish(command: PublishCommand<KafkaPublishOptions>): Promise<void> {
@@ -94,8 +79,9 @@ export class ConfluentTransport implements Transport<KafkaSubscribeOptions, Kafk
     if (producer === undefined) throw connectionError(this.#options, `publish to "${command.destination}"`, new Error("the producer is not connected"));
     const options = command.options;
     validatePublishOptions(command.destination, options, command.messages.map((message) => message.body));
-    const key = options.key === undefined ? undefined : typeof options.key === "string" ? Buffer.from(options.key) : bytes(options.key);
-    const timestamp = options.timestamp === undefined ? undefined : String(options.timestamp instanceof Date ? options.timestamp.getTime() : options.timestamp);
+    const key = keyBytes(options.key);
+    const time = epochMs(options.timestamp);
+    const timestamp = time === undefined ? undefined : String(time);
     const messages = command.messages.map((message): OutgoingRecord => {
       const record: OutgoingRecord = {
         value: options.tombstone === true ? null : bytes(message.body),
@@ -114,33 +100,17 @@ export class ConfluentTransport implements Transport<KafkaSubscribeOptions, Kafk
   }
 
   createInboxName(): string {
-    const name = `${this.#options.clientId}.inbox.${randomUUID()}`;
-    this.#inboxes.add(name);
-    return name;
+    return this.#subscriptions.createInboxName(this.#options.clientId);
   }
 
   /** Resolves once every subscription's consumer has its partitions (tests, startup probes). */
-  async assigned(timeoutMs = 15_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (![...this.#subscriptions].every((subscription) => subscription.positioned)) {
-      if (Date.now() > deadline) throw connectionError(this.#options, `get partitions assigned within ${timeoutMs} ms`, new Error("the consumer group did not settle"));
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
+  assigned(timeoutMs = 15_000): Promise<void> {
+    return this.#subscriptions.positioned(timeoutMs, () => connectionError(this.#options, `get partitions assigned within ${timeoutMs} ms`, new Error("the consumer group did not settle")));
   }
 
   /** Creates missing topics (once per topic and transport); a topic that exists already is fine. */
   ensureTopics(topics: readonly string[]): Promise<void> {
-    return Promise.all(
-      topics.map((topic) => {
-        let created = this.#topics.get(topic);
-        if (created === undefined) {
-          created = this.#createTopic(topic);
-          this.#topics.set(topic, created);
-          created.catch(() => this.#topics.delete(topic));
-        }
-        return created;
-      }),
-    ).then(() => undefined);
+    return this.#topics.ensure(topics);
   }
 
   async #createTopic(topic: string): Promise<void> {
@@ -185,7 +155,7 @@ export class ConfluentTransport implements Transport<KafkaSubscribeOptions, Kafk
     if (admin === undefined) return;
     if (group !== undefined) await admin.deleteGroups([group]).catch(() => undefined);
     if (topic !== undefined) {
-      this.#inboxes.delete(topic);
+      this.#subscriptions.forgetInbox(topic);
       await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
     }
   }

@@ -1,19 +1,12 @@
-import { randomUUID } from "node:crypto";
 import type { DeliveryHandler, SubscriptionSpec } from "../core/index.js";
-import { Dispatcher, topicPattern, type Inflight, type KafkaSubscribeOptions } from "./shared/index.js";
+import { consumerGroup, subscriptionDispatcher, topicPattern, type Dispatcher, type Inflight, type KafkaSubscribeOptions, type SubscriptionContextOf } from "./shared/index.js";
 import { connectionError, createConsumer, type KafkaConsumer, type KafkaRecord, type KafkaStream } from "./client.js";
 import { toIncoming } from "./message.js";
 import type { ResolvedKafkaOptions } from "./options.js";
 
-/** What a subscription needs from its transport. */
-export interface SubscriptionContext {
-  readonly options: ResolvedKafkaOptions;
-  ensureTopics(topics: readonly string[]): Promise<void>;
+/** What a subscription needs from its transport; pattern subscriptions list topics themselves. */
+export interface SubscriptionContext extends SubscriptionContextOf<ResolvedKafkaOptions, KafkaRecord> {
   listTopics(): Promise<string[]>;
-  deadLetter(target: string, records: readonly Inflight<KafkaRecord>[]): Promise<void>;
-  /** Called once the consumer has left: removes a generated group and an inbox topic. */
-  cleanUp(group: string | undefined, topic: string | undefined): Promise<void>;
-  readonly onError: (message: string, error: unknown) => void;
 }
 
 interface StreamState {
@@ -47,20 +40,11 @@ export class KafkaSubscription {
     this.#spec = spec;
     this.#temporary = temporary;
     this.#pattern = topicPattern(spec.destination, spec.options);
-    this.#generatedGroup = spec.options.group === undefined;
-    this.#group = spec.options.group ?? `${context.options.clientId}.${randomUUID()}`;
-    const deadLetter = spec.options.deadLetter;
-    this.#dispatcher = new Dispatcher<KafkaRecord>({
-      concurrency: spec.concurrency,
-      batch: spec.batch,
-      maxBuffered: Math.max(256, 2 * (spec.batch?.maxSize ?? 0), 2 * spec.concurrency),
-      maxDeliveries: spec.options.maxDeliveries,
-      deliver: handler,
+    ({ group: this.#group, generated: this.#generatedGroup } = consumerGroup(spec.options, context.options.clientId));
+    this.#dispatcher = subscriptionDispatcher(context, spec, handler, {
       commit: (record) => this.#queueCommit(record),
-      deadLetter: deadLetter === undefined ? undefined : (records) => context.deadLetter(deadLetter, records),
       pause: () => this.#streams.forEach(({ stream }) => stream.pause()),
       resume: () => this.#streams.forEach(({ stream }) => stream.resume()),
-      onError: context.onError,
     });
   }
 

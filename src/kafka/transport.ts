@@ -1,35 +1,35 @@
-import { randomUUID } from "node:crypto";
-import type { DeliveryHandler, PublishCommand, SubscriptionSpec, Transport, TransportCapabilities, TransportSubscription } from "../core/index.js";
-import { DEAD_LETTER_FROM, DELIVERY_COUNT, recordHeaders, validatePublishOptions, type Inflight, type KafkaPublishOptions, type KafkaSubscribeOptions } from "./shared/index.js";
+import type { DeliveryHandler, PublishCommand, SubscriptionSpec, Transport, TransportSubscription } from "../core/index.js";
+import {
+  DEAD_LETTER_FROM,
+  DELIVERY_COUNT,
+  KAFKA_CAPABILITIES,
+  Subscriptions,
+  TopicCreations,
+  bytes,
+  epochMs,
+  keyBytes,
+  recordHeaders,
+  validatePublishOptions,
+  type Inflight,
+  type KafkaPublishOptions,
+  type KafkaSubscribeOptions,
+} from "./shared/index.js";
 import { connectionError, createAdmin, createProducer, type KafkaAdmin, type KafkaProducer, type KafkaRecord, type RecordToProduce } from "./client.js";
 import type { ResolvedKafkaOptions } from "./options.js";
 import { KafkaSubscription, type SubscriptionContext } from "./subscription.js";
 import { kafkaTelemetryProvider } from "./telemetry.js";
 import { parseServer, type ServerAddress } from "../core/index.js";
 
-const capabilities: TransportCapabilities = {
-  // Replies go to a private inbox topic of the requesting client, consumed by that client alone.
-  requestReply: "inbox",
-  batchPublish: true,
-  batchConsume: true,
-  consumerGroups: true,
-  // A nacked record is handed over again before its partition's offset moves past it (see Dispatcher).
-  redelivery: true,
-};
-
-const bytes = (data: Uint8Array): Buffer => (Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength));
-
 /** Translates between core and @platformatic/kafka: one producer, one consumer per subscription, an admin client. */
 export class KafkaTransport implements Transport<KafkaSubscribeOptions, KafkaPublishOptions, KafkaRecord> {
   readonly kind = "kafka";
-  readonly capabilities = capabilities;
+  readonly capabilities = KAFKA_CAPABILITIES;
   readonly telemetry = kafkaTelemetryProvider;
   /** Where failures outside any caller go (the broker points it at its logger). */
   onError: (message: string, error: unknown) => void = () => {};
   readonly #options: ResolvedKafkaOptions;
-  readonly #subscriptions = new Set<KafkaSubscription>();
-  readonly #inboxes = new Set<string>();
-  readonly #topics = new Map<string, Promise<void>>();
+  readonly #subscriptions = new Subscriptions<KafkaSubscription>();
+  readonly #topics = new TopicCreations((topic) => this.#createTopic(topic));
   readonly #context: SubscriptionContext;
   #producer: KafkaProducer | undefined;
   #admin: KafkaAdmin | undefined;
@@ -62,8 +62,7 @@ export class KafkaTransport implements Transport<KafkaSubscribeOptions, KafkaPub
   }
 
   async close(): Promise<void> {
-    await Promise.all([...this.#subscriptions].map((subscription) => subscription.close()));
-    this.#subscriptions.clear();
+    await this.#subscriptions.closeAll();
     await this.#producer?.close(true).catch((error: unknown) => this.onError("could not close the producer", error));
     await this.#admin?.close().catch((error: unknown) => this.onError("could not close the admin client", error));
     this.#producer = undefined;
@@ -71,21 +70,7 @@ export class KafkaTransport implements Transport<KafkaSubscribeOptions, KafkaPub
   }
 
   async subscribe(spec: SubscriptionSpec<KafkaSubscribeOptions>, handler: DeliveryHandler<KafkaRecord>): Promise<TransportSubscription> {
-    const subscription = new KafkaSubscription(this.#context, spec, handler, this.#inboxes.has(spec.destination));
-    this.#subscriptions.add(subscription);
-    try {
-      await subscription.start();
-    } catch (error) {
-      this.#subscriptions.delete(subscription);
-      await subscription.close();
-      throw error;
-    }
-    return {
-      stop: async () => {
-        await subscription.stop();
-        this.#subscriptions.delete(subscription);
-      },
-    };
+    return this.#subscriptions.start(new KafkaSubscription(this.#context, spec, handler, this.#subscriptions.isInbox(spec.destination)));
   }
 
   async publish(command: PublishCommand<KafkaPublishOptions>): Promise<void> {
@@ -93,8 +78,9 @@ export class KafkaTransport implements Transport<KafkaSubscribeOptions, KafkaPub
     if (producer === undefined) throw connectionError(this.#options, `publish to "${command.destination}"`, new Error("the producer is not connected"));
     const options = command.options;
     validatePublishOptions(command.destination, options, command.messages.map((message) => message.body));
-    const key = options.key === undefined ? undefined : typeof options.key === "string" ? Buffer.from(options.key) : bytes(options.key);
-    const timestamp = options.timestamp === undefined ? undefined : BigInt(options.timestamp instanceof Date ? options.timestamp.getTime() : options.timestamp);
+    const key = keyBytes(options.key);
+    const time = epochMs(options.timestamp);
+    const timestamp = time === undefined ? undefined : BigInt(time);
     const messages = command.messages.map((message): RecordToProduce => {
       const record: RecordToProduce = { topic: command.destination, headers: recordHeaders(message, command.replyTo, options.binaryHeaders) };
       if (options.tombstone !== true) record.value = bytes(message.body);
@@ -116,33 +102,17 @@ export class KafkaTransport implements Transport<KafkaSubscribeOptions, KafkaPub
   }
 
   createInboxName(): string {
-    const name = `${this.#options.clientId}.inbox.${randomUUID()}`;
-    this.#inboxes.add(name);
-    return name;
+    return this.#subscriptions.createInboxName(this.#options.clientId);
   }
 
   /** Resolves once every subscription's consumer has its partitions and knows where to read (tests, startup probes). */
-  async assigned(timeoutMs = 15_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (![...this.#subscriptions].every((subscription) => subscription.positioned)) {
-      if (Date.now() > deadline) throw connectionError(this.#options, `get partitions assigned within ${timeoutMs} ms`, new Error("the consumer group did not settle"));
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
+  assigned(timeoutMs = 15_000): Promise<void> {
+    return this.#subscriptions.positioned(timeoutMs, () => connectionError(this.#options, `get partitions assigned within ${timeoutMs} ms`, new Error("the consumer group did not settle")));
   }
 
   /** Creates missing topics (once per topic and transport); a topic that exists already is fine. */
   ensureTopics(topics: readonly string[]): Promise<void> {
-    return Promise.all(
-      topics.map((topic) => {
-        let created = this.#topics.get(topic);
-        if (created === undefined) {
-          created = this.#createTopic(topic);
-          this.#topics.set(topic, created);
-          created.catch(() => this.#topics.delete(topic));
-        }
-        return created;
-      }),
-    ).then(() => undefined);
+    return this.#topics.ensure(topics);
   }
 
   async #createTopic(topic: string): Promise<void> {
@@ -178,7 +148,7 @@ export class KafkaTransport implements Transport<KafkaSubscribeOptions, KafkaPub
     // Best effort: a generated group and an inbox topic are private to this client and useless once it left.
     if (group !== undefined) await admin.deleteGroups({ groups: [group] }).catch(() => undefined);
     if (topic !== undefined) {
-      this.#inboxes.delete(topic);
+      this.#subscriptions.forgetInbox(topic);
       await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
     }
   }

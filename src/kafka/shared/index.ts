@@ -1,6 +1,15 @@
 // Client-independent Kafka translation, shared by `postline/kafka` (@platformatic/kafka) and
 // `postline/confluent` (@confluentinc/kafka-javascript): options, record headers, commit positions, the
-// dispatcher between a consumer and core, and the telemetry facts. Nothing here imports a Kafka client.
+// dispatcher between a consumer and core, subscription set-up, the transport's bookkeeping, and the telemetry
+// facts. Nothing here imports a Kafka client.
+export {
+  positive,
+  resolveClusterConnection,
+  resolveClusterTiming,
+  type KafkaClusterOptions,
+  type ResolvedClusterConnection,
+  type ResolvedClusterTiming,
+} from "./cluster-options.js";
 export { Dispatcher, type DispatcherOptions, type Inflight } from "./dispatcher.js";
 export { DEAD_LETTER_FROM, DELIVERY_COUNT, WIRE_HEADERS, readHeaders, recordHeaders, text, type ReadHeaders } from "./headers.js";
 export { OffsetLedger } from "./offsets.js";
@@ -12,4 +21,6 @@ export {
   type KafkaPublishOptions,
   type KafkaSubscribeOptions,
 } from "./options.js";
+export { consumerGroup, subscriptionDispatcher, type ConsumerHooks, type SubscriptionContextOf } from "./subscription.js";
+export { KAFKA_CAPABILITIES, Subscriptions, TopicCreations, bytes, epochMs, keyBytes, type ManagedSubscription } from "./transport.js";
 export { kafkaTelemetry, type KafkaRecordView } from "./telemetry.js";
