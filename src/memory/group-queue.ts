@@ -1,4 +1,3 @@
-import { AsyncResource } from "node:async_hooks";
 import type { Settlement } from "../core/index.js";
 import type { QueuedMessage } from "./envelope.js";
 
@@ -10,9 +9,6 @@ export interface GroupMember {
   inFlight: number;
 }
 
-// Deliveries run in the context of this module's load (the root context), never in the publisher's: a
-// handler must not inherit the active span or message context of whoever published its message.
-const rootScope = new AsyncResource("postline.memory.delivery");
 
 /**
  * The buffered messages of one consumer group on one destination, shared by the group's members
@@ -84,7 +80,8 @@ export class GroupQueue {
   #schedule(): void {
     if (this.#scheduled) return;
     this.#scheduled = true;
-    rootScope.runInAsyncScope(queueMicrotask, null, this.#pump);
+    // (Core runs each handler in the root async context, whoever published.)
+    queueMicrotask(this.#pump);
   }
 
   readonly #pump = (): void => {

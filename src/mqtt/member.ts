@@ -1,10 +1,5 @@
-import { AsyncResource } from "node:async_hooks";
 import type { IPublishPacket } from "mqtt";
 import type { DeliveryHandler, IncomingMessage, Settlement } from "../core/index.js";
-
-// Deliveries run in the context of this module's load (the root context), never in the context in which the
-// connection was opened: a handler must not inherit whatever span was active when `broker.start()` ran.
-const rootScope = new AsyncResource("postline.mqtt.delivery");
 
 /**
  * One Postline subscriber on one server subscription: a local queue handed to the handler at most
@@ -41,8 +36,8 @@ export class Member {
       this.#active += 1;
       const delivery = { messages: [message], settle: (settlement: Settlement) => this.settle(message, settlement) };
       // Core's handler settles and logs its own failures; a rejection here would be a bug, never unhandled.
-      void rootScope
-        .runInAsyncScope(() => this.handler(delivery))
+      // (Core runs the handler in the root async context.)
+      void this.handler(delivery)
         .catch(() => undefined)
         .finally(() => {
           this.#active -= 1;

@@ -1,9 +1,4 @@
-import { AsyncResource } from "node:async_hooks";
 import type { BatchOptions } from "../core/index.js";
-
-// Handlers run in the context of this module's load (the root context), never in that of the socket or of
-// whoever subscribed: a handler must not inherit an active span or message context by accident.
-const rootScope = new AsyncResource("postline.nats.delivery");
 
 /**
  * Hands received messages to the handler in arrival order, at most `concurrency` deliveries at once, grouped
@@ -67,7 +62,7 @@ export class Dispatcher<T> {
     const size = this.batch?.maxSize ?? 1;
     while (this.#inFlight < this.concurrency && this.queued > 0) {
       if (this.batch !== undefined && this.queued < size && !this.#due && !this.#draining) {
-        this.#timer ??= rootScope.runInAsyncScope(setTimeout, null, this.#onDue, this.batch.maxWaitMs);
+        this.#timer ??= setTimeout(this.#onDue, this.batch.maxWaitMs);
         return;
       }
       const end = Math.min(this.#head + size, this.#queue.length);
@@ -85,7 +80,7 @@ export class Dispatcher<T> {
       clearTimeout(this.#timer);
       this.#timer = undefined;
       this.#inFlight += 1;
-      rootScope.runInAsyncScope(this.#run, this, items);
+      this.#run(items);
     }
     this.#wake();
   }

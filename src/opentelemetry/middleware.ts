@@ -93,14 +93,14 @@ export class TelemetryMiddleware<BrokerKind extends string = string> implements 
 
   async publish(command: PublishCommand, next: PublishNext): Promise<PublishOutcome> {
     let operation: Operation;
+    const started = performance.now();
     try {
       if (this.#options.ignore?.(command.destination) === true) return await next(command);
-      operation = this.#mode === "faststream" ? this.#startFaststreamPublish(command) : this.#startSend(command);
+      operation = this.#mode === "faststream" ? this.#startFaststreamPublish(command, started) : this.#startSend(command, started);
     } catch (error) {
       this.#report("publish", error);
       return next(command);
     }
-    const started = performance.now();
     let errorType: string | undefined;
     try {
       return await context.with(operation.context, next, undefined, command);
@@ -120,14 +120,14 @@ export class TelemetryMiddleware<BrokerKind extends string = string> implements 
 
   consume(message: MessageContext, next: () => Promise<void>): Promise<void> {
     let operation: Operation;
+    const started = performance.now();
     try {
       if (this.#options.ignore?.(message.subscriber.destination) === true) return next();
-      operation = this.#mode === "faststream" ? this.#startFaststreamProcess(message) : this.#startProcess(message);
+      operation = this.#mode === "faststream" ? this.#startFaststreamProcess(message, started) : this.#startProcess(message, started);
     } catch (error) {
       this.#report("consume", error);
       return next();
     }
-    const started = performance.now();
     message.onSettled((settlement, error) => {
       try {
         const failed = error !== undefined && !(error instanceof SettlementSignal);
@@ -145,7 +145,7 @@ export class TelemetryMiddleware<BrokerKind extends string = string> implements 
 
   // ---- current conventions -------------------------------------------------------------------------------
 
-  #startSend(command: PublishCommand): Operation {
+  #startSend(command: PublishCommand, started: number): Operation {
     const active = context.active();
     const facts = withServer(this.#provider.publishFacts(command), command.server);
     const outgoing = this.#withOutgoingBaggage(active);
@@ -157,7 +157,7 @@ export class TelemetryMiddleware<BrokerKind extends string = string> implements 
       const message = command.messages[0]!;
       const userContext = this.#userCreationContext(message.headers);
       if (userContext !== undefined) links.push({ context: userContext });
-      span = this.#tracer.startSpan(currentSpanName("send", facts), { kind: SpanKind.PRODUCER, startTime: clock(), attributes: sendAttributes(this.#settings, facts, "send", command.messages, false), links }, active);
+      span = this.#tracer.startSpan(currentSpanName("send", facts), { kind: SpanKind.PRODUCER, startTime: hrTime(started), attributes: sendAttributes(this.#settings, facts, "send", command.messages, false), links }, active);
       spanContext = trace.setSpan(outgoing, span);
       if (userContext === undefined) this.#inject(spanContext, message.headers);
     } else {
@@ -173,7 +173,7 @@ export class TelemetryMiddleware<BrokerKind extends string = string> implements 
         links.push({ context: create.spanContext() });
         create.end(clock());
       }
-      span = this.#tracer.startSpan(currentSpanName("send", facts), { kind: SpanKind.CLIENT, startTime: clock(), attributes: sendAttributes(this.#settings, facts, "send", command.messages, true), links }, active);
+      span = this.#tracer.startSpan(currentSpanName("send", facts), { kind: SpanKind.CLIENT, startTime: hrTime(started), attributes: sendAttributes(this.#settings, facts, "send", command.messages, true), links }, active);
     }
     if (this.#options.publishHook !== undefined) this.#hook(() => this.#options.publishHook?.(span, command));
     const destination = facts.temporary === true ? undefined : facts.destinationName;
@@ -186,7 +186,7 @@ export class TelemetryMiddleware<BrokerKind extends string = string> implements 
     return { span, context: spanContext ?? trace.setSpan(outgoing, span), metrics, count: command.messages.length };
   }
 
-  #startProcess(message: MessageContext): Operation {
+  #startProcess(message: MessageContext, started: number): Operation {
     const active = context.active();
     const messages = message.messages;
     const facts = withServer(this.#provider.consumeFacts(message.message, message.subscriber), message.subscriber.server);
@@ -211,7 +211,7 @@ export class TelemetryMiddleware<BrokerKind extends string = string> implements 
       }
       parent = withBaggageOf(active, mergeBaggage(baggages));
     }
-    const span = this.#tracer.startSpan(currentSpanName("process", facts), { kind: SpanKind.CONSUMER, startTime: clock(), attributes: processAttributes(this.#settings, facts, messages, message.batch), links: links.length > 0 ? links : undefined }, parent);
+    const span = this.#tracer.startSpan(currentSpanName("process", facts), { kind: SpanKind.CONSUMER, startTime: hrTime(started), attributes: processAttributes(this.#settings, facts, messages, message.batch), links: links.length > 0 ? links : undefined }, parent);
     if (this.#options.consumeHook !== undefined) this.#hook(() => this.#options.consumeHook?.(span, message.message));
     const metrics = this.#processMetricSet(message, facts, () => {
       const attributes: Attributes = { [ATTR.systemName]: this.#settings.system, [ATTR.operationName]: "process" };
@@ -226,7 +226,7 @@ export class TelemetryMiddleware<BrokerKind extends string = string> implements 
 
   // ---- FastStream compatibility (reference/faststream-otel.md §1–4) --------------------------------------
 
-  #startFaststreamPublish(command: PublishCommand): Operation {
+  #startFaststreamPublish(command: PublishCommand, _started: number): Operation {
     const active = context.active();
     const facts = this.#provider.publishFacts(command);
     const attributes = faststreamPublishAttributes(this.#settings.system, facts, command.messages);
@@ -257,7 +257,7 @@ export class TelemetryMiddleware<BrokerKind extends string = string> implements 
     return { span, context: trace.setSpan(parent, span), metrics, count: command.messages.length };
   }
 
-  #startFaststreamProcess(message: MessageContext): Operation {
+  #startFaststreamProcess(message: MessageContext, _started: number): Operation {
     const active = context.active();
     const messages = message.messages;
     const facts = this.#provider.consumeFacts(message.message, message.subscriber);

@@ -1,4 +1,3 @@
-import { AsyncResource } from "node:async_hooks";
 import type { BatchOptions, Delivery, IncomingMessage, Settlement } from "../../core/index.js";
 import { OffsetLedger } from "./offsets.js";
 
@@ -24,10 +23,6 @@ export interface DispatcherOptions<Raw> {
   readonly resume: () => void;
   readonly onError: (message: string, error: unknown) => void;
 }
-
-// Handlers run in the context of this module's load (the root context), never in whatever context started
-// the consumer: a handler must not inherit an active span or message context by accident.
-const rootScope = new AsyncResource("postline.kafka.delivery");
 
 /**
  * Between a Kafka consumer and core: buffers records, hands them over one by one or in batches within the
@@ -123,11 +118,9 @@ export class Dispatcher<Raw> {
       if (this.#inFlight === 0 && this.#stopped) for (const resolve of this.#idle.splice(0)) resolve();
       this.#pump();
     };
-    rootScope.runInAsyncScope(() => {
-      this.#options.deliver(delivery).then(done, (error: unknown) => {
-        this.#options.onError("a delivery failed outside the handler", error);
-        done();
-      });
+    this.#options.deliver(delivery).then(done, (error: unknown) => {
+      this.#options.onError("a delivery failed outside the handler", error);
+      done();
     });
   }
 
