@@ -158,6 +158,14 @@ const cases: readonly ForeignCase[] = [
     publish: (body, traceparent) => run("kcat", ["-P", "-b", "127.0.0.1:9092", "-t", "first", "-H", `traceparent=${traceparent}`], `${body}\n`),
   },
   {
+    broker: "confluent",
+    system: "kafka",
+    host: "127.0.0.1",
+    port: 9092,
+    hint: "start Kafka with `bash scripts/kafka.sh start` (the project's `npm test` does)",
+    publish: (body, traceparent) => run("kcat", ["-P", "-b", "127.0.0.1:9092", "-t", "first", "-H", `traceparent=${traceparent}`], `${body}\n`),
+  },
+  {
     broker: "rabbit",
     system: "rabbitmq",
     host: "127.0.0.1",
