@@ -85,9 +85,6 @@ export class NoRespondersError extends PostlineError {
 /** A message exceeded a size the broker or the subscriber accepts. */
 export class MessageTooLargeError extends PostlineError {}
 
-/** A handler threw or rejected; wraps what it threw when that was not an Error. */
-export class HandlerError extends PostlineError {}
-
 /** Base of the settlement signals a handler may throw. Not a failure. */
 export abstract class SettlementSignal extends Error {
   constructor(message: string) {

@@ -9,7 +9,6 @@ export {
   ConfigurationError,
   DecodeError,
   FeatureNotSupportedError,
-  HandlerError,
   MessageTooLargeError,
   MissingPeerDependencyError,
   NackMessage,
