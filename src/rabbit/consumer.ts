@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { Channel, ConsumeMessage } from "amqplib";
 import type { DeliveryHandler, Logger, Settlement, SubscriptionSpec } from "../core/index.js";
 import type { RabbitConnection } from "./connection.js";
@@ -6,6 +7,17 @@ import { toIncoming, type RabbitRawMessage } from "./message.js";
 import type { RabbitSubscribeOptions } from "./options.js";
 import type { RabbitPublisher } from "./publisher.js";
 import type { SubscriptionPlan } from "./topology.js";
+
+/**
+ * Requeued messages are counted by message id; publishers that set none (most non-Postline clients) are
+ * counted by content, or `maxDeliveries` could never be reached and a failing message would loop forever.
+ */
+function trackingKey(message: ConsumeMessage): string {
+  const id = message.properties.messageId as string | undefined;
+  if (id !== undefined) return id;
+  const { exchange, routingKey } = message.fields;
+  return `sha1:${createHash("sha1").update(exchange).update("\0").update(routingKey).update("\0").update(message.content).digest("base64")}`;
+}
 
 /** Redelivery counts kept for messages requeued here (classic queues only say "redelivered"). */
 const MAX_TRACKED = 10_000;
@@ -117,14 +129,11 @@ export class RabbitConsumer {
     if (channel !== this.#channel && this.#channel !== undefined) {
       throw new ChannelClosedError(`cannot ${settlement.kind} a message received before the connection was lost; RabbitMQ redelivers it`);
     }
-    const id = message.properties.messageId as string | undefined;
     let requeue = settlement.kind === "nack" && settlement.requeue;
     const limit = this.spec.options.maxDeliveries;
     if (requeue && limit !== undefined && deliveryCount >= limit) requeue = false;
-    if (id !== undefined) {
-      if (requeue) this.#track(id, deliveryCount);
-      else this.#requeued.delete(id);
-    }
+    if (requeue) this.#track(trackingKey(message), deliveryCount);
+    else if (message.fields.redelivered) this.#requeued.delete(trackingKey(message));
     try {
       if (settlement.kind === "ack") channel.ack(message);
       else if (settlement.kind === "reject") channel.reject(message, false);
@@ -139,8 +148,7 @@ export class RabbitConsumer {
     const header = message.properties.headers?.["x-delivery-count"] as unknown;
     if (typeof header === "number") return header + 1;
     if (!message.fields.redelivered) return 1;
-    const id = message.properties.messageId as string | undefined;
-    return Math.max(2, (id === undefined ? 0 : (this.#requeued.get(id) ?? 0)) + 1);
+    return Math.max(2, (this.#requeued.get(trackingKey(message)) ?? 0) + 1);
   }
 
   #track(id: string, count: number): void {

@@ -198,3 +198,21 @@ describe("options are checked when registered", () => {
     expect(() => new RabbitBroker({ url: RABBIT_URL, prefetch: -1 })).toThrow(ConfigurationError);
   });
 });
+
+describe("redelivery limits", () => {
+  test("maxDeliveries also stops a message without a message id (as other AMQP clients send) from looping", async () => {
+    const broker = open();
+    const queue = dest("no-id");
+    const deliveries = new Collector<number>(5_000);
+    broker.subscriber(queue, { queue: { autoDelete: true }, ackPolicy: "nack-on-error", maxDeliveries: 3 }).handle((_body, context) => {
+      deliveries.push(context.message.deliveryCount);
+      throw new Error("always fails");
+    });
+    await broker.start();
+    // amqp-publish sets no message id: the consumer cannot count requeues by id.
+    await exec("amqp-publish", ["--url", RABBIT_URL, "-e", "", "-r", queue, "-C", "application/json", "-b", '{"n":1}']);
+    expect(await deliveries.count(3)).toEqual([1, 2, 3]);
+    await sleep(300);
+    expect(deliveries.items).toEqual([1, 2, 3]);
+  });
+});
