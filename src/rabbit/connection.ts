@@ -35,6 +35,8 @@ export class RabbitConnection {
   #model: ChannelModel | undefined;
   #current: Promise<ChannelModel> | undefined;
   #closed = false;
+  /** Ends the backoff wait of a reconnect in progress (close() must not wait it out). */
+  #wakeReconnect: (() => void) | undefined;
 
   constructor(options: RabbitBrokerOptions, logger: () => Logger) {
     this.#options = options;
@@ -78,6 +80,8 @@ export class RabbitConnection {
 
   async close(): Promise<void> {
     this.#closed = true;
+    // A reconnect waiting out its backoff would keep the process alive for up to maxDelayMs after close.
+    this.#wakeReconnect?.();
     this.#reopened.clear();
     const model = this.#model;
     this.#model = undefined;
@@ -119,7 +123,14 @@ export class RabbitConnection {
     this.#logger().warn("lost the RabbitMQ connection; reconnecting", { address: this.address });
     this.#current = (async () => {
       for (let attempt = 0; ; attempt += 1) {
-        await new Promise((resolve) => setTimeout(resolve, Math.min(max, initial * 2 ** attempt)));
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, Math.min(max, initial * 2 ** attempt));
+          this.#wakeReconnect = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        this.#wakeReconnect = undefined;
         if (this.#closed) throw new NotConnectedError("reconnect", "rabbit (closed)");
         try {
           const model = await this.#connect();
