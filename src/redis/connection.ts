@@ -29,7 +29,12 @@ export async function openConnection(settings: ConnectionSettings, role: string)
     lazyConnect: true,
     connectionName: `postline-${role}`,
     ...settings.options,
-    retryStrategy: (times) => (ready ? Math.min(times * 100, 2_000) : null),
+    // The first connect fails fast (a clear error at start); after that, reconnect as the user's strategy says.
+    retryStrategy: (times) => {
+      if (!ready) return null;
+      const own = settings.options?.retryStrategy;
+      return own == null ? Math.min(times * 100, 2_000) : own(times);
+    },
   });
   client.on("error", (error: Error) => {
     if (ready) settings.logger().warn(`Redis connection (${role}) error; reconnecting`, { error });
