@@ -92,7 +92,7 @@ export class KafkaSubscription {
       // Before partitions move to another member, commit what was handled, or that member handles it again.
       this.#flushCommits();
     });
-    if (topics.length > 0) await this.#consume(topics);
+    if (topics.length > 0) await this.#consume(topics, { closeOnFailure: true });
     if (this.#pattern !== undefined) this.#refresh = setInterval(() => void this.#discover(), this.#context.options.patternRefreshMs).unref();
   }
 
@@ -105,13 +105,14 @@ export class KafkaSubscription {
   async #discover(): Promise<void> {
     try {
       const topics = await this.#matching();
-      if (topics.length > 0 && !this.#stopped) await this.#consume(topics);
+      // A failure here must not close the consumer that feeds the topics already subscribed.
+      if (topics.length > 0 && !this.#stopped) await this.#consume(topics, { closeOnFailure: false });
     } catch (error) {
       this.#context.onError(`pattern subscriber "${this.#spec.name}" could not look for new topics`, error);
     }
   }
 
-  async #consume(topics: string[]): Promise<void> {
+  async #consume(topics: string[], { closeOnFailure }: { closeOnFailure: boolean }): Promise<void> {
     for (const topic of topics) this.#topics.add(topic);
     let stream: KafkaStream;
     try {
@@ -124,7 +125,9 @@ export class KafkaSubscription {
         maxWaitTime: 1_000,
       });
     } catch (error) {
-      await this.#consumer!.close(true).catch(() => undefined);
+      // Forget the topics, so the next discovery round tries them again.
+      for (const topic of topics) this.#topics.delete(topic);
+      if (closeOnFailure) await this.#consumer!.close(true).catch(() => undefined);
       throw connectionError(this.#context.options, `subscribe to ${topics.join(", ")} as group "${this.#group}"`, error);
     }
     const state: StreamState = { stream, positioned: false };
