@@ -24,6 +24,9 @@ export interface DispatcherOptions<Raw> {
   readonly onError: (message: string, error: unknown) => void;
 }
 
+/** How long records wait before another try when their dead-letter topic could not take them. */
+const DEAD_LETTER_RETRY_MS = 1_000;
+
 /**
  * Between a Kafka consumer and core: buffers records, hands them over one by one or in batches within the
  * subscriber's concurrency, and turns settlements into commits. Kafka has no per-message ack: an ack or a reject
@@ -145,7 +148,8 @@ export class Dispatcher<Raw> {
       } catch (error) {
         // Never commit a record nobody has: it stays uncommitted and is handed over again.
         this.#options.onError("could not dead-letter rejected messages; they will be delivered again", error);
-        this.#requeue(records);
+        // After a pause: a dead-letter topic that keeps failing must not turn into a hot loop.
+        setTimeout(() => this.#requeue(records), DEAD_LETTER_RETRY_MS).unref();
         return;
       }
     }
