@@ -1,4 +1,4 @@
-import { Broker, ConfigurationError, Router, type Logger, type RouterOptions, type SubscriberOptions } from "../core/index.js";
+import { Broker, ConfigurationError, Router, type Logger, type RouterOptions, type SubscriptionCheck } from "../core/index.js";
 import { validateSubscribeOptions } from "../kafka/shared/index.js";
 import { resolveConfluentOptions, type ConfluentBrokerOptions, type ConfluentPublishOptions, type ConfluentSubscribeOptions } from "./options.js";
 import { ConfluentTransport } from "./transport.js";
@@ -13,15 +13,10 @@ export class ConfluentBroker extends Broker<"confluent", ConfluentSubscribeOptio
 
   constructor(options: ConfluentBrokerOptions = {}) {
     const transport = new ConfluentTransport(resolveConfluentOptions(options));
-    super("confluent", transport, options);
+    super("confluent", transport, options, validateConfluentSubscribeOptions);
     const logger: Logger = this.logger;
     transport.onError = (message, error) => logger.error(message, { error });
     this.#transport = transport;
-  }
-
-  override subscriber<const O extends SubscriberOptions & ConfluentSubscribeOptions>(destination: string, options?: O) {
-    validateConfluentSubscribeOptions(destination, options ?? {});
-    return super.subscriber(destination, options);
   }
 
   /** Resolves once every started subscriber's consumer has its partitions assigned. */
@@ -32,19 +27,15 @@ export class ConfluentBroker extends Broker<"confluent", ConfluentSubscribeOptio
 
 export class ConfluentRouter extends Router<"confluent", ConfluentSubscribeOptions, ConfluentPublishOptions> {
   constructor(options: RouterOptions<"confluent"> = {}) {
-    super("confluent", options);
-  }
-
-  override subscriber<const O extends SubscriberOptions & ConfluentSubscribeOptions>(destination: string, options?: O) {
-    validateConfluentSubscribeOptions(destination, options ?? {});
-    return super.subscriber(destination, options);
+    super("confluent", options, validateConfluentSubscribeOptions);
   }
 }
 
 /** The shared Kafka checks, plus what librdkafka's pattern subscriptions cannot express. */
-function validateConfluentSubscribeOptions(destination: string, options: SubscriberOptions & ConfluentSubscribeOptions): void {
+const validateConfluentSubscribeOptions: SubscriptionCheck = (destination, record) => {
+  const options = record as ConfluentSubscribeOptions;
   validateSubscribeOptions(destination, options);
   if (options.pattern instanceof RegExp && options.pattern.flags.replace("u", "") !== "") {
     throw new ConfigurationError(`Kafka subscriber of "${destination}": librdkafka takes no RegExp flags, got /${options.pattern.source}/${options.pattern.flags}`);
   }
-}
+};

@@ -8,7 +8,7 @@ import type { IncomingMessage, PublishCommand, PublishKind } from "./message.js"
 import { composePublish, type Middleware, type PublishNext, type PublishOutcome } from "./middleware.js";
 import type { PublishApi, PublishOptions, Reply, RequestOptions } from "./publish-api.js";
 import type { Publisher } from "./publisher.js";
-import { Registry } from "./registry.js";
+import { Registry, type SubscriptionCheck } from "./registry.js";
 import type { BrokerRuntime } from "./runtime.js";
 import { InboxRequests, REQUEST_ID_HEADER } from "./request-reply.js";
 import { validateBody } from "./schema.js";
@@ -58,8 +58,8 @@ export class Broker<Kind extends string, SubscribeOptions = unknown, PublishOpti
   #started = false;
   readonly #starting = new Set<Promise<void>>();
 
-  constructor(kind: Kind, transport: Transport<SubscribeOptions, PublishOptionsOf>, options: BrokerOptions<Kind> = {}) {
-    super("", options.middlewares ?? []);
+  constructor(kind: Kind, transport: Transport<SubscribeOptions, PublishOptionsOf>, options: BrokerOptions<Kind> = {}, checkSubscription?: SubscriptionCheck) {
+    super("", options.middlewares ?? [], checkSubscription);
     this.#kind = kind;
     this.#transport = transport;
     this.#options = options;

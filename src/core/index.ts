@@ -27,7 +27,7 @@ export { composeConsume, composePublish, type ConsumeChain, type Middleware, typ
 export type { PublishApi, PublishOptions, Reply, RequestOptions } from "./publish-api.js";
 export { loadPeer } from "./peer.js";
 export type { Publisher, PublisherOptions } from "./publisher.js";
-export type { BodyOf, SubscriberBuilder } from "./registry.js";
+export type { BodyOf, SubscriberBuilder, SubscriptionCheck } from "./registry.js";
 export { REQUEST_ID_HEADER } from "./request-reply.js";
 export { parseServer } from "./server.js";
 export { Router, type RouterOptions } from "./router.js";

@@ -28,6 +28,12 @@ export interface SubscriberBuilder<Body, Typed extends boolean> {
     : <Annotated>(handler: (body: Annotated, context: MessageContext) => unknown) => Subscriber;
 }
 
+/**
+ * An adapter's check of its own subscribe options (a topic pattern, a queue spec, a stream group), run when a
+ * subscriber is registered on its broker or router, so bad options fail there with a ConfigurationError.
+ */
+export type SubscriptionCheck = (destination: string, options: Record<string, unknown>) => void;
+
 const registeredMethods = new WeakSet<object>();
 
 function validateSubscriberOptions(destination: string, options: SubscriberOptions): void {
@@ -60,9 +66,12 @@ export abstract class Registry<Kind extends string, SubscribeOptions, PublishOpt
   readonly #children: Registry<Kind, SubscribeOptions, PublishOptionsOf>[] = [];
   #parent: Registry<Kind, SubscribeOptions, PublishOptionsOf> | undefined;
 
-  protected constructor(prefix: string, middlewares: readonly Middleware<Kind>[]) {
+  readonly #checkSubscription: SubscriptionCheck | undefined;
+
+  protected constructor(prefix: string, middlewares: readonly Middleware<Kind>[], checkSubscription?: SubscriptionCheck) {
     this.#prefix = prefix;
     this.#middlewares = middlewares;
+    this.#checkSubscription = checkSubscription;
   }
 
   abstract runtime(): BrokerRuntime;
@@ -95,6 +104,7 @@ export abstract class Registry<Kind extends string, SubscribeOptions, PublishOpt
   subscriber<const O extends SubscriberOptions & SubscribeOptions>(destination: string, options?: O): SubscriberBuilder<BodyOf<O>, HasSchema<O>> {
     const subscriberOptions = (options ?? {}) as SubscriberOptions & Record<string, unknown>;
     validateSubscriberOptions(destination, subscriberOptions);
+    this.#checkSubscription?.(destination, subscriberOptions);
     for (const middleware of subscriberOptions.middlewares ?? []) this.checkMiddleware(middleware);
     const register = (handler: Handler, name: string, decorated: readonly Publisher<any, any>[]): Subscriber => {
       const definition: SubscriberDefinition = {

@@ -1,6 +1,6 @@
 import { ConfigurationError } from "./errors.js";
 import type { Middleware } from "./middleware.js";
-import { Registry } from "./registry.js";
+import { Registry, type SubscriptionCheck } from "./registry.js";
 import type { BrokerRuntime } from "./runtime.js";
 
 export interface RouterOptions<Kind extends string> {
@@ -17,8 +17,8 @@ export interface RouterOptions<Kind extends string> {
 export class Router<Kind extends string = string, SubscribeOptions = unknown, PublishOptionsOf = unknown> extends Registry<Kind, SubscribeOptions, PublishOptionsOf> {
   readonly #kind: string;
 
-  constructor(kind: Kind | "*", options: RouterOptions<Kind> = {}) {
-    super(options.prefix ?? "", options.middlewares ?? []);
+  constructor(kind: Kind | "*", options: RouterOptions<Kind> = {}, checkSubscription?: SubscriptionCheck) {
+    super(options.prefix ?? "", options.middlewares ?? [], checkSubscription);
     this.#kind = kind;
     for (const middleware of options.middlewares ?? []) this.checkMiddleware(middleware);
   }

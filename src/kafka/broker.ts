@@ -1,7 +1,8 @@
-import { Broker, Router, type Logger, type RouterOptions, type SubscriberOptions } from "../core/index.js";
+import { Broker, Router, type Logger, type RouterOptions } from "../core/index.js";
 import { validateSubscribeOptions } from "./shared/index.js";
 import { resolveKafkaOptions, type KafkaBrokerOptions, type KafkaPublishOptions, type KafkaSubscribeOptions } from "./options.js";
 import { KafkaTransport } from "./transport.js";
+
 
 /**
  * Kafka through @platformatic/kafka: topics (or patterns) with consumer groups, keys and partitions, offsets
@@ -12,15 +13,10 @@ export class KafkaBroker extends Broker<"kafka", KafkaSubscribeOptions, KafkaPub
 
   constructor(options: KafkaBrokerOptions = {}) {
     const transport = new KafkaTransport(resolveKafkaOptions(options));
-    super("kafka", transport, options);
+    super("kafka", transport, options, validateSubscribeOptions);
     const logger: Logger = this.logger;
     transport.onError = (message, error) => logger.error(message, { error });
     this.#transport = transport;
-  }
-
-  override subscriber<const O extends SubscriberOptions & KafkaSubscribeOptions>(destination: string, options?: O) {
-    validateSubscribeOptions(destination, options ?? {});
-    return super.subscriber(destination, options);
   }
 
   /** Resolves once every started subscriber's consumer has its partitions assigned and knows where to read. */
@@ -31,11 +27,6 @@ export class KafkaBroker extends Broker<"kafka", KafkaSubscribeOptions, KafkaPub
 
 export class KafkaRouter extends Router<"kafka", KafkaSubscribeOptions, KafkaPublishOptions> {
   constructor(options: RouterOptions<"kafka"> = {}) {
-    super("kafka", options);
-  }
-
-  override subscriber<const O extends SubscriberOptions & KafkaSubscribeOptions>(destination: string, options?: O) {
-    validateSubscribeOptions(destination, options ?? {});
-    return super.subscriber(destination, options);
+    super("kafka", options, validateSubscribeOptions);
   }
 }

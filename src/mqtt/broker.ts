@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { IClientOptions } from "mqtt";
-import { Broker, FeatureNotSupportedError, Router, type Logger, type Middleware, type RouterOptions, type SubscriberOptions } from "../core/index.js";
+import { Broker, FeatureNotSupportedError, Router, type Logger, type Middleware, type RouterOptions } from "../core/index.js";
 import { validateSubscription, validateBrokerOptions, type MqttBrokerOptions, type MqttPublishOptions, type MqttSubscribeOptions } from "./options.js";
 import { serverOf, type MqttServer } from "./telemetry.js";
 import { MqttTransport } from "./transport.js";
@@ -55,16 +55,11 @@ export class MqttBroker extends Broker<"mqtt", MqttSubscribeOptions, MqttPublish
       qos: options.qos ?? 1,
       log,
     });
-    super("mqtt", transport, options);
+    super("mqtt", transport, options, validateSubscription);
     log.to = this.logger;
     this.protocolVersion = protocolVersion;
     this.server = serverOf(url);
     for (const middleware of options.middlewares ?? []) this[carry](middleware);
-  }
-
-  override subscriber<const O extends SubscriberOptions & MqttSubscribeOptions>(destination: string, options?: O) {
-    validateSubscription(destination, options ?? {});
-    return super.subscriber(destination, options);
   }
 
   override include(router: Router<"mqtt", MqttSubscribeOptions, MqttPublishOptions>): this {
@@ -93,17 +88,12 @@ export class MqttRouter extends Router<"mqtt", MqttSubscribeOptions, MqttPublish
   declare private carriedList: Middleware<string>[] | undefined;
 
   constructor(options: RouterOptions<"mqtt"> = {}) {
-    super("mqtt", options);
+    super("mqtt", options, validateSubscription);
   }
 
   /** The broker-branded middlewares of this router, its subscribers, publishers and nested routers. */
   get carried(): readonly Middleware<string>[] {
     return this.carriedList ?? [];
-  }
-
-  override subscriber<const O extends SubscriberOptions & MqttSubscribeOptions>(destination: string, options?: O) {
-    validateSubscription(destination, options ?? {});
-    return super.subscriber(destination, options);
   }
 
   override include(router: Router<"mqtt", MqttSubscribeOptions, MqttPublishOptions>): this {

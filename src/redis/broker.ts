@@ -1,17 +1,15 @@
-import { Broker, Router, type BodyOf, type Logger, type RouterOptions, type StandardSchemaV1, type SubscriberBuilder, type SubscriberOptions } from "../core/index.js";
+import { Broker, Router, type Logger, type RouterOptions, type SubscriberOptions, type SubscriptionCheck } from "../core/index.js";
 import { validateBrokerOptions, validateSubscription, type RedisBrokerOptions, type RedisPublishOptions, type RedisSubscribeOptions } from "./options.js";
 import { RedisTransport } from "./transport.js";
-
-type HasSchema<O> = O extends { schema: StandardSchemaV1 } ? true : false;
 
 /** Core's own subscriber options; the rest are Redis's and are checked when the subscriber is registered. */
 const coreKeys = new Set(["schema", "publishers", "middlewares", "ackPolicy", "batch", "concurrency", "name"]);
 
-function checkSubscriber(destination: string, options: (SubscriberOptions & RedisSubscribeOptions) | undefined): void {
-  if (options === undefined) return;
+const checkSubscriber: SubscriptionCheck = (destination, record) => {
+  const options = record as SubscriberOptions & RedisSubscribeOptions;
   const own = Object.fromEntries(Object.entries(options).filter(([key]) => !coreKeys.has(key))) as RedisSubscribeOptions;
   validateSubscription(options.name ?? destination, own, options.batch !== undefined);
-}
+};
 
 /**
  * Redis: pub/sub channels and patterns, lists and streams (with consumer groups), one broker. The kind of a
@@ -33,23 +31,14 @@ export class RedisBroker extends Broker<"redis", RedisSubscribeOptions, RedisPub
         logger: () => log.to!,
       }),
       options,
+      checkSubscriber,
     );
     log.to = this.logger;
-  }
-
-  override subscriber<const O extends SubscriberOptions & RedisSubscribeOptions>(destination: string, options?: O): SubscriberBuilder<BodyOf<O>, HasSchema<O>> {
-    checkSubscriber(destination, options);
-    return super.subscriber(destination, options);
   }
 }
 
 export class RedisRouter extends Router<"redis", RedisSubscribeOptions, RedisPublishOptions> {
   constructor(options: RouterOptions<"redis"> = {}) {
-    super("redis", options);
-  }
-
-  override subscriber<const O extends SubscriberOptions & RedisSubscribeOptions>(destination: string, options?: O): SubscriberBuilder<BodyOf<O>, HasSchema<O>> {
-    checkSubscriber(destination, options);
-    return super.subscriber(destination, options);
+    super("redis", options, checkSubscriber);
   }
 }
