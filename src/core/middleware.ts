@@ -48,11 +48,12 @@ export function composeConsume(middlewares: readonly Middleware<string>[]): Cons
 /** Runs `publish` scopes outermost first, ending in `send`. */
 export function composePublish(middlewares: readonly Middleware<string>[], send: PublishNext): PublishNext {
   const scopes = middlewares.filter((middleware) => middleware.publish !== undefined);
-  if (scopes.length === 0) return send;
-  const dispatch = (index: number, command: PublishCommand): Promise<PublishOutcome> => {
-    const middleware = scopes[index];
-    if (middleware === undefined) return send(command);
-    return middleware.publish!(command, (next) => dispatch(index + 1, next));
-  };
-  return (command) => dispatch(0, command);
+  // Built back to front once: each scope's `next` is a fixed function, so a publish allocates no closures.
+  let chain = send;
+  for (let index = scopes.length - 1; index >= 0; index -= 1) {
+    const middleware = scopes[index]!;
+    const next = chain;
+    chain = (command) => middleware.publish!(command, next);
+  }
+  return chain;
 }

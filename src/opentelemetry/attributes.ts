@@ -13,32 +13,16 @@ function setIfDefined(attributes: Attributes, key: string, value: string | numbe
   if (value !== undefined) attributes[key] = value;
 }
 
-/** Per-system keys; plain ifs because this runs twice per message. */
-function systemSpecific(attributes: Attributes, facts: MessagingFacts, settings: AttributeSettings): void {
-  const dup = settings.duplicatePrevious;
-  if (facts.messageKey !== undefined) {
-    attributes[ATTR.kafkaMessageKey] = facts.messageKey;
-    if (dup) attributes[ATTR_PREVIOUS.kafkaMessageKey] = facts.messageKey;
-  }
-  if (facts.offset !== undefined) {
-    attributes[ATTR.kafkaOffset] = facts.offset;
-    if (dup) attributes[ATTR_PREVIOUS.kafkaOffset] = facts.offset;
-  }
-  if (facts.tombstone === true) {
-    attributes[ATTR.kafkaTombstone] = true;
-    if (dup) attributes[ATTR_PREVIOUS.kafkaTombstone] = true;
-  }
-  if (facts.routingKey !== undefined && facts.routingKey !== "") {
-    attributes[ATTR.rabbitRoutingKey] = facts.routingKey;
-    if (dup) attributes[ATTR_PREVIOUS.rabbitRoutingKey] = facts.routingKey;
-  }
-  if (facts.deliveryTag !== undefined) {
-    attributes[ATTR.rabbitDeliveryTag] = facts.deliveryTag;
-    if (dup) attributes[ATTR_PREVIOUS.rabbitDeliveryTag] = facts.deliveryTag;
-  }
+/** Where attributes known only after the span started go: the span itself. */
+export interface AttributeSink {
+  setAttribute(key: string, value: string | number | boolean): unknown;
 }
 
-function common(settings: AttributeSettings, facts: MessagingFacts, operationName: string, operationType: string): Attributes {
+/**
+ * The sampling-relevant attributes, which the conventions say to give at span creation (so a sampler sees
+ * them): system, operation, destination, partition, consumer group, server. Built as one object per span.
+ */
+function creation(settings: AttributeSettings, facts: MessagingFacts, operationName: string, operationType: string): Attributes {
   const attributes: Attributes = {
     [ATTR.systemName]: settings.system,
     [ATTR.operationName]: operationName,
@@ -47,41 +31,76 @@ function common(settings: AttributeSettings, facts: MessagingFacts, operationNam
   };
   if (settings.duplicatePrevious) attributes[ATTR_PREVIOUS.system] = settings.system;
   setIfDefined(attributes, ATTR.destinationTemplate, facts.destinationTemplate);
-  if (facts.temporary === true) attributes[ATTR.destinationTemporary] = true;
   setIfDefined(attributes, ATTR.destinationPartitionId, facts.partitionId);
   setIfDefined(attributes, ATTR.consumerGroupName, facts.consumerGroup);
   setIfDefined(attributes, ATTR.serverAddress, facts.serverAddress);
   setIfDefined(attributes, ATTR.serverPort, facts.serverPort);
-  systemSpecific(attributes, facts, settings);
   return attributes;
 }
 
-/** `send` (single or batch) and `create` spans in current mode. */
-export function sendAttributes(settings: AttributeSettings, facts: MessagingFacts, operation: "send" | "create", messages: readonly OutgoingMessage[], batch: boolean): Attributes {
-  const attributes = common(settings, facts, operation, operation);
-  const first = messages[0];
-  if (batch && operation === "send") {
-    attributes[ATTR.batchMessageCount] = messages.length;
-  } else if (first !== undefined) {
-    attributes[ATTR.messageId] = first.messageId;
-    attributes[ATTR.conversationId] = first.correlationId;
-    attributes[ATTR.bodySize] = first.body.byteLength;
+/**
+ * Everything else is set on the started span: the SDK validates creation attributes twice (once for the
+ * sampler, once for the span) and attributes set later once, and this runs twice per message.
+ */
+function afterStart(span: AttributeSink, settings: AttributeSettings, facts: MessagingFacts): void {
+  const dup = settings.duplicatePrevious;
+  if (facts.temporary === true) span.setAttribute(ATTR.destinationTemporary, true);
+  if (facts.messageKey !== undefined) {
+    span.setAttribute(ATTR.kafkaMessageKey, facts.messageKey);
+    if (dup) span.setAttribute(ATTR_PREVIOUS.kafkaMessageKey, facts.messageKey);
   }
-  return attributes;
+  if (facts.offset !== undefined) {
+    span.setAttribute(ATTR.kafkaOffset, facts.offset);
+    if (dup) span.setAttribute(ATTR_PREVIOUS.kafkaOffset, facts.offset);
+  }
+  if (facts.tombstone === true) {
+    span.setAttribute(ATTR.kafkaTombstone, true);
+    if (dup) span.setAttribute(ATTR_PREVIOUS.kafkaTombstone, true);
+  }
+  if (facts.routingKey !== undefined && facts.routingKey !== "") {
+    span.setAttribute(ATTR.rabbitRoutingKey, facts.routingKey);
+    if (dup) span.setAttribute(ATTR_PREVIOUS.rabbitRoutingKey, facts.routingKey);
+  }
+  if (facts.deliveryTag !== undefined) {
+    span.setAttribute(ATTR.rabbitDeliveryTag, facts.deliveryTag);
+    if (dup) span.setAttribute(ATTR_PREVIOUS.rabbitDeliveryTag, facts.deliveryTag);
+  }
 }
 
-/** `process` spans in current mode; per-message ids of a batch go on its links instead. */
-export function processAttributes(settings: AttributeSettings, facts: MessagingFacts, messages: readonly IncomingMessage[], batch: boolean): Attributes {
-  const attributes = common(settings, facts, "process", "process");
+/** `send` (single or batch) and `create` spans in current mode: the creation attributes. */
+export function sendAttributes(settings: AttributeSettings, facts: MessagingFacts, operation: "send" | "create"): Attributes {
+  return creation(settings, facts, operation, operation);
+}
+
+/** The rest of a `send` or `create` span's attributes, once it started. */
+export function setSendAttributes(span: AttributeSink, settings: AttributeSettings, facts: MessagingFacts, messages: readonly OutgoingMessage[], batch: boolean): void {
+  afterStart(span, settings, facts);
   const first = messages[0];
   if (batch) {
-    attributes[ATTR.batchMessageCount] = messages.length;
+    span.setAttribute(ATTR.batchMessageCount, messages.length);
   } else if (first !== undefined) {
-    setIfDefined(attributes, ATTR.messageId, first.messageId);
-    setIfDefined(attributes, ATTR.conversationId, first.correlationId);
-    attributes[ATTR.bodySize] = first.body.byteLength;
+    span.setAttribute(ATTR.messageId, first.messageId);
+    span.setAttribute(ATTR.conversationId, first.correlationId);
+    span.setAttribute(ATTR.bodySize, first.body.byteLength);
   }
-  return attributes;
+}
+
+/** `process` spans in current mode: the creation attributes. */
+export function processAttributes(settings: AttributeSettings, facts: MessagingFacts): Attributes {
+  return creation(settings, facts, "process", "process");
+}
+
+/** The rest of a `process` span's attributes; per-message ids of a batch go on its links instead. */
+export function setProcessAttributes(span: AttributeSink, settings: AttributeSettings, facts: MessagingFacts, messages: readonly IncomingMessage[], batch: boolean): void {
+  afterStart(span, settings, facts);
+  const first = messages[0];
+  if (batch) {
+    span.setAttribute(ATTR.batchMessageCount, messages.length);
+  } else if (first !== undefined) {
+    if (first.messageId !== undefined) span.setAttribute(ATTR.messageId, first.messageId);
+    if (first.correlationId !== undefined) span.setAttribute(ATTR.conversationId, first.correlationId);
+    span.setAttribute(ATTR.bodySize, first.body.byteLength);
+  }
 }
 
 /** FastStream's publish-side attributes (its `get_publish_attrs_from_cmd`). */

@@ -11,14 +11,12 @@ import {
   type Attributes,
   type Baggage,
   type Context,
-  type HrTime,
   type Link,
   type Span,
   type SpanContext,
   type TextMapPropagator,
   type Tracer,
 } from "@opentelemetry/api";
-import { hrTime } from "@opentelemetry/core";
 import { SettlementSignal, type MessagingFacts, type ServerAddress, type Headers, type IncomingMessage, type MessageContext, type Middleware, type PublishCommand, type PublishNext, type PublishOutcome, type TelemetryProvider } from "../core/index.js";
 import { ATTR, ATTR_FASTSTREAM, SCHEMA_URL_CURRENT, SCHEMA_URL_FASTSTREAM } from "../core/telemetry/semconv.js";
 import { POSTLINE_VERSION } from "../core/version.js";
@@ -30,9 +28,12 @@ import {
   faststreamSpanName,
   processAttributes,
   sendAttributes,
+  setProcessAttributes,
+  setSendAttributes,
   type AttributeSettings,
 } from "./attributes.js";
 import { outgoingBaggage } from "./baggage.js";
+import { clock, hrTimeAt } from "./clock.js";
 import { MessagingMetrics, type MetricAttributeSet } from "./metrics.js";
 import { duplicatePreviousKeys, type SemconvMode, type TelemetryOptions } from "./options.js";
 import { headerGetter, headerSetter, resolvePropagator } from "./propagation.js";
@@ -49,8 +50,6 @@ interface Operation {
   readonly count: number;
 }
 
-/** The SDK's start times come from `Date.now()` (millisecond steps, skewed per span); one monotonic clock keeps order. */
-const clock = (): HrTime => hrTime(performance.now());
 
 function errorTypeOf(error: unknown): string {
   return error instanceof Error ? error.constructor.name || error.name : "_OTHER";
@@ -72,6 +71,7 @@ export class TelemetryMiddleware<BrokerKind extends string = string> implements 
   readonly #options: TelemetryOptions;
   readonly #metricSets = new Map<string, MetricAttributeSet>();
   readonly #bySubscription = new WeakMap<object, { destination: string; set: MetricAttributeSet }>();
+  #lastSend: { readonly destination: string | undefined; readonly server: string | undefined; readonly set: MetricAttributeSet } | undefined;
 
   constructor(provider: TelemetryProvider, options: TelemetryOptions = {}) {
     this.broker = provider.broker as BrokerKind;
@@ -110,7 +110,7 @@ export class TelemetryMiddleware<BrokerKind extends string = string> implements 
     } finally {
       try {
         const ended = performance.now();
-        operation.span.end(hrTime(ended));
+        operation.span.end(hrTimeAt(ended));
         this.#metrics.recordSend((ended - started) / 1000, operation.count, operation.metrics, errorType);
       } catch (error) {
         this.#report("end a span", error);
@@ -134,7 +134,7 @@ export class TelemetryMiddleware<BrokerKind extends string = string> implements 
         const errorType = failed ? this.#recordError(operation.span, error) : undefined;
         if (settlement !== undefined) operation.span.setAttribute(ATTR.settlement, settlement.kind);
         const ended = performance.now();
-        operation.span.end(hrTime(ended));
+        operation.span.end(hrTimeAt(ended));
         this.#metrics.recordProcess((ended - started) / 1000, operation.count, operation.metrics, errorType);
       } catch (telemetryError) {
         this.#report("end a span", telemetryError);
@@ -150,39 +150,37 @@ export class TelemetryMiddleware<BrokerKind extends string = string> implements 
     const facts = withServer(this.#provider.publishFacts(command), command.server);
     const outgoing = this.#withOutgoingBaggage(active);
     const batch = command.kind === "batch";
-    const links: Link[] = [];
     let span: Span;
     let spanContext: Context | undefined;
     if (!batch) {
       const message = command.messages[0]!;
       const userContext = this.#userCreationContext(message.headers);
-      if (userContext !== undefined) links.push({ context: userContext });
-      span = this.#tracer.startSpan(currentSpanName("send", facts), { kind: SpanKind.PRODUCER, startTime: hrTime(started), attributes: sendAttributes(this.#settings, facts, "send", command.messages, false), links }, active);
+      const links = userContext === undefined ? undefined : [{ context: userContext }];
+      span = this.#tracer.startSpan(currentSpanName("send", facts), { kind: SpanKind.PRODUCER, startTime: hrTimeAt(started), attributes: sendAttributes(this.#settings, facts, "send"), links }, active);
+      setSendAttributes(span, this.#settings, facts, command.messages, false);
       spanContext = trace.setSpan(outgoing, span);
       if (userContext === undefined) this.#inject(spanContext, message.headers);
     } else {
       // One `create` per message carries that message's own creation context; the `send` links to them all.
+      const links: Link[] = [];
       for (const message of command.messages) {
         const userContext = this.#userCreationContext(message.headers);
         if (userContext !== undefined) {
           links.push({ context: userContext });
           continue;
         }
-        const create = this.#tracer.startSpan(currentSpanName("create", facts), { kind: SpanKind.PRODUCER, startTime: clock(), attributes: sendAttributes(this.#settings, facts, "create", [message], false) }, active);
+        const create = this.#tracer.startSpan(currentSpanName("create", facts), { kind: SpanKind.PRODUCER, startTime: clock(), attributes: sendAttributes(this.#settings, facts, "create") }, active);
+        setSendAttributes(create, this.#settings, facts, [message], false);
         this.#inject(trace.setSpan(outgoing, create), message.headers);
         links.push({ context: create.spanContext() });
         create.end(clock());
       }
-      span = this.#tracer.startSpan(currentSpanName("send", facts), { kind: SpanKind.CLIENT, startTime: hrTime(started), attributes: sendAttributes(this.#settings, facts, "send", command.messages, true), links }, active);
+      span = this.#tracer.startSpan(currentSpanName("send", facts), { kind: SpanKind.CLIENT, startTime: hrTimeAt(started), attributes: sendAttributes(this.#settings, facts, "send"), links }, active);
+      setSendAttributes(span, this.#settings, facts, command.messages, true);
     }
     if (this.#options.publishHook !== undefined) this.#hook(() => this.#options.publishHook?.(span, command));
     const destination = facts.temporary === true ? undefined : facts.destinationName;
-    const metrics = this.#metricSet(facts.serverAddress === undefined ? `send\0${destination ?? ""}` : `send\0${destination ?? ""}\0${facts.serverAddress}`, () => {
-      const attributes: Attributes = { [ATTR.systemName]: this.#settings.system, [ATTR.operationName]: "send", [ATTR.operationType]: "send" };
-      if (destination !== undefined) attributes[ATTR.destinationName] = destination;
-      if (facts.serverAddress !== undefined) attributes[ATTR.serverAddress] = facts.serverAddress;
-      return attributes;
-    });
+    const metrics = this.#sendMetricSet(destination, facts.serverAddress);
     return { span, context: spanContext ?? trace.setSpan(outgoing, span), metrics, count: command.messages.length };
   }
 
@@ -194,8 +192,9 @@ export class TelemetryMiddleware<BrokerKind extends string = string> implements 
     const links: Link[] = [];
     if (!message.batch) {
       const extracted = this.#extract(active, message.message.headers);
-      const remote = validSpanContext(extracted);
-      if (remote === undefined || this.#options.consumerContext !== "link") {
+      // Validating the remote context is only needed to link to it; as a parent the SDK checks it itself.
+      const remote = this.#options.consumerContext === "link" ? validSpanContext(extracted) : undefined;
+      if (remote === undefined) {
         parent = extracted;
       } else {
         links.push({ context: remote });
@@ -211,7 +210,8 @@ export class TelemetryMiddleware<BrokerKind extends string = string> implements 
       }
       parent = withBaggageOf(active, mergeBaggage(baggages));
     }
-    const span = this.#tracer.startSpan(currentSpanName("process", facts), { kind: SpanKind.CONSUMER, startTime: hrTime(started), attributes: processAttributes(this.#settings, facts, messages, message.batch), links: links.length > 0 ? links : undefined }, parent);
+    const span = this.#tracer.startSpan(currentSpanName("process", facts), { kind: SpanKind.CONSUMER, startTime: hrTimeAt(started), attributes: processAttributes(this.#settings, facts), links: links.length > 0 ? links : undefined }, parent);
+    setProcessAttributes(span, this.#settings, facts, messages, message.batch);
     if (this.#options.consumeHook !== undefined) this.#hook(() => this.#options.consumeHook?.(span, message.message));
     const metrics = this.#processMetricSet(message, facts, () => {
       const attributes: Attributes = { [ATTR.systemName]: this.#settings.system, [ATTR.operationName]: "process" };
@@ -299,6 +299,23 @@ export class TelemetryMiddleware<BrokerKind extends string = string> implements 
     const key = `process\0${facts.destinationTemplate ?? ""}\0${facts.destinationName}\0${facts.consumerGroup ?? ""}\0${facts.serverAddress ?? ""}`;
     const set = this.#metricSet(key, build);
     this.#bySubscription.set(message.subscriber, { destination: facts.destinationName, set });
+    return set;
+  }
+
+  /**
+   * A publisher usually sends to the same destination over and over: the last set is checked before the
+   * string key is built and looked up.
+   */
+  #sendMetricSet(destination: string | undefined, server: string | undefined): MetricAttributeSet {
+    const last = this.#lastSend;
+    if (last !== undefined && last.destination === destination && last.server === server) return last.set;
+    const set = this.#metricSet(server === undefined ? `send\0${destination ?? ""}` : `send\0${destination ?? ""}\0${server}`, () => {
+      const attributes: Attributes = { [ATTR.systemName]: this.#settings.system, [ATTR.operationName]: "send", [ATTR.operationType]: "send" };
+      if (destination !== undefined) attributes[ATTR.destinationName] = destination;
+      if (server !== undefined) attributes[ATTR.serverAddress] = server;
+      return attributes;
+    });
+    this.#lastSend = { destination, server, set };
     return set;
   }
 

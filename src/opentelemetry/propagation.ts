@@ -11,8 +11,13 @@ export const headerGetter: TextMapGetter<Readonly<Headers>> = {
   get(carrier, key) {
     const exact = carrier[key];
     if (exact !== undefined) return exact;
-    const lower = key.toLowerCase();
-    for (const name of Object.keys(carrier)) if (name.toLowerCase() === lower) return carrier[name];
+    // Runs for every absent field (tracestate, baggage) of every message: compare lengths before case.
+    let lower: string | undefined;
+    for (const name in carrier) {
+      if (name.length !== key.length) continue;
+      lower ??= key.toLowerCase();
+      if (name.toLowerCase() === lower) return carrier[name];
+    }
     return undefined;
   },
 };

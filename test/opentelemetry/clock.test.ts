@@ -1,0 +1,28 @@
+import { hrTime } from "@opentelemetry/core";
+import { describe, expect, it } from "vitest";
+import { clock, hrTimeAt } from "../../src/opentelemetry/clock.js";
+
+describe("span clock", () => {
+  it("converts performance.now() readings exactly as @opentelemetry/core's hrTime does", () => {
+    const readings = [0, 0.000001, 999.9999995, 1000, performance.now(), performance.now() + 123_456.789012, 86_400_000.5];
+    for (let index = 0; index < 2_000; index += 1) readings.push(Math.random() * 1e8);
+    for (const reading of readings) {
+      const ours = hrTimeAt(reading);
+      expect(ours, `reading ${reading}`).toEqual(hrTime(reading));
+      expect(ours[1]).toBeGreaterThanOrEqual(0);
+      expect(ours[1]).toBeLessThan(1e9);
+    }
+  });
+
+  it("reads now on the wall clock and never goes backwards", () => {
+    const before = Date.now();
+    const first = clock();
+    const second = clock();
+    const after = Date.now();
+    const ms = (time: readonly [number, number]) => time[0] * 1000 + time[1] / 1e6;
+    // performance.timeOrigin + now() drifts from Date.now() by a few ms at most on a fresh process.
+    expect(ms(first)).toBeGreaterThan(before - 50);
+    expect(ms(first)).toBeLessThan(after + 50);
+    expect(ms(second)).toBeGreaterThanOrEqual(ms(first));
+  });
+});
