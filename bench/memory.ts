@@ -5,6 +5,7 @@ import { MemoryBroker, MemoryHub, type MemoryBrokerOptions } from "../src/memory
 import type { GroupMember } from "../src/memory/group-queue.js";
 import { MemoryTelemetryMiddleware } from "../src/memory/opentelemetry.js";
 import { formatRate, formatUs, type Probe, type Session, type Suite, type Variant } from "./harness.js";
+import { sdkFloorVariant } from "./sdk-floor.js";
 import { PAYLOAD_JSON, POSTLINE, TRACED, postlineSession, rate, standardComparisons, tracedVariant, tracingCost, untracedVariant, type PostlineSpec } from "./variants.js";
 
 const DESTINATION = "bench";
@@ -112,7 +113,7 @@ export function memorySuite(): Suite {
   return {
     name: "memory",
     title: "In-process broker (MemoryBroker), one subscriber",
-    variants: [rawHub, untraced, postlineTraced, ...untracedExtras, ...extras],
+    variants: [rawHub, untraced, postlineTraced, sdkFloorVariant("memory", DESTINATION), ...untracedExtras, ...extras],
     comparisons: [
       ...standardComparisons("raw-hub"),
       // Shown when the extras run.
@@ -143,6 +144,7 @@ export function memorySuite(): Suite {
       "Throughput: a publisher loop awaits each publish; the hub buffers up to 10 000 messages per group (its default) and then makes publishers wait, so the loop and the one subscriber (concurrency 1) run interleaved on one thread. With --in-flight N the harness also stops publishing while N messages are unhandled (the settings line says which applied).",
       "Latency: one message in flight; from just before publish() to the start of the handler.",
       "Tracing cost = 1e6/traced − 1e6/untraced msg/s: what tracing adds per message (a send span, a process span, 2 histograms and 2 counters, context propagation). Span export is discarded: network export is not included.",
+      "sdk-floor: the OpenTelemetry SDK calls one traced message needs, in a plain loop with no Postline code (bench/sdk-floor.ts). Its µs/msg is the least any framework's tracing of a publish→consume hop can cost with this SDK; tracing cost minus it is what Postline's own telemetry code adds.",
     ],
   };
 }
