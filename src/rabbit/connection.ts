@@ -70,6 +70,11 @@ export class RabbitConnection {
     return this.#closed;
   }
 
+  /** The connection in use now; undefined while (re)connecting or after close(). */
+  get live(): ChannelModel | undefined {
+    return this.#model;
+  }
+
   async createChannel(): Promise<Channel> {
     return withErrorHandler(await (await this.model()).createChannel(), this.#logger);
   }

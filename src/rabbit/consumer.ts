@@ -22,6 +22,12 @@ function trackingKey(message: ConsumeMessage): string {
 /** Redelivery counts kept for messages requeued here (classic queues only say "redelivered"). */
 const MAX_TRACKED = 10_000;
 
+/** A consumer channel the server closed alone is reopened after this, doubling per failed try, up to the max. */
+const REOPEN_DELAY_MS = 200;
+const REOPEN_MAX_DELAY_MS = 5_000;
+/** A channel that stayed open this long resets the backoff: the next closure is a new incident. */
+const REOPEN_STABLE_MS = 10_000;
+
 /**
  * One subscription: its own channel (so prefetch and channel errors stay per subscriber), the queue and
  * binding its plan declares, and a local hand-off that keeps at most `concurrency` deliveries in the handler
@@ -36,6 +42,8 @@ export class RabbitConsumer {
   readonly #waiting: { message: ConsumeMessage; channel: Channel }[] = [];
   readonly #requeued = new Map<string, number>();
   #unsubscribe: (() => void) | undefined;
+  #reopenAttempts = 0;
+  #reopenTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly connection: RabbitConnection,
@@ -56,6 +64,7 @@ export class RabbitConsumer {
   async stop(): Promise<void> {
     this.#stopped = true;
     this.#unsubscribe?.();
+    clearTimeout(this.#reopenTimer);
     const channel = this.#channel;
     if (channel === undefined) return;
     if (this.#consumerTag !== undefined) await channel.cancel(this.#consumerTag).catch(() => undefined);
@@ -76,6 +85,7 @@ export class RabbitConsumer {
       return;
     }
     this.#channel = channel;
+    this.#watch(channel);
     try {
       await channel.prefetch(this.prefetch);
       const declared = await channel.assertQueue(plan.queue, { durable: plan.durable, exclusive: plan.exclusive, autoDelete: plan.autoDelete, arguments: plan.arguments });
@@ -89,6 +99,36 @@ export class RabbitConsumer {
       await channel.close().catch(() => undefined);
       throw new Error(`subscriber "${this.spec.name}" could not set up queue "${plan.queue || "(server-named)"}" on RabbitMQ: ${(error as Error).message}`, { cause: error });
     }
+  }
+
+  /**
+   * The server may close a consumer channel alone: an acknowledgement it refuses (PRECONDITION_FAILED), a
+   * delivery held past the consumer timeout. The connection stays up, so no reconnection will restore this
+   * subscriber: it reopens its channel itself, after a short pause. Messages it held unacknowledged go back to
+   * the queue (the server requeues them); settling them on the closed channel fails with ChannelClosedError.
+   * A lost connection closes every channel too: that is the reconnection's to restore, so it is left alone.
+   */
+  #watch(channel: Channel): void {
+    const model = this.connection.live;
+    const openedAt = Date.now();
+    let reason: unknown;
+    channel.once("error", (error: unknown) => (reason = error));
+    channel.once("close", () => {
+      if (this.#stopped || this.#channel !== channel) return;
+      if (Date.now() - openedAt >= REOPEN_STABLE_MS) this.#reopenAttempts = 0;
+      const delay = Math.min(REOPEN_MAX_DELAY_MS, REOPEN_DELAY_MS * 2 ** this.#reopenAttempts);
+      this.#reopenAttempts += 1;
+      this.#reopenTimer = setTimeout(() => {
+        this.#reopenTimer = undefined;
+        // Still this channel, and still the connection it was opened on (not a reconnection in progress).
+        if (this.#stopped || this.#channel !== channel || this.connection.closed || this.connection.live !== model) return;
+        this.logger().warn(`RabbitMQ closed the channel of subscriber "${this.spec.name}"; reopening it`, { error: reason, queue: this.#queue });
+        this.#open().catch((error: unknown) => {
+          this.logger().error(`subscriber "${this.spec.name}" could not reopen its RabbitMQ channel; retrying`, { error });
+          // #open() closed the channel it made: its close event schedules the next try.
+        });
+      }, delay);
+    });
   }
 
   #receive(channel: Channel, message: ConsumeMessage | null): void {

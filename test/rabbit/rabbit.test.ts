@@ -189,6 +189,56 @@ describe("connection", () => {
   }, 30_000);
 });
 
+/**
+ * Makes RabbitMQ close the consumer channels (those with a consumer) of the connection named `name`, as it does
+ * when a client acknowledges an unknown delivery tag: the channel gets PRECONDITION_FAILED, the connection stays.
+ */
+async function failConsumerChannels(name: string): Promise<number> {
+  const expression = [
+    `Name = <<"${name}">>,`,
+    "Channels = [Ch || Ch <- rabbit_channel:list(),",
+    "  [{connection, Conn}, {consumer_count, Count}] <- [rabbit_channel:info(Ch, [connection, consumer_count])], Count > 0,",
+    "  [{client_properties, Props}] <- [rabbit_reader:info(Conn, [client_properties])],",
+    "  lists:keyfind(<<\"connection_name\">>, 1, Props) =:= {<<\"connection_name\">>, longstr, Name}],",
+    "[rabbit_channel:do(Ch, {'basic.ack', 987654321, false}) || Ch <- Channels],",
+    "length(Channels).",
+  ].join(" ");
+  const { stdout } = await exec("rabbitmqctl", ["eval", expression], { timeout: 30_000 });
+  return Number(stdout.trim());
+}
+
+describe("a consumer channel closed by the server alone", () => {
+  test("is reopened: the subscriber receives again, and the message it held comes back", async () => {
+    const name = `postline-channel-${randomUUID()}`;
+    const logger = new RecordingLogger();
+    const broker = open({ connectionName: name, logger });
+    const producer = open();
+    const destination = dest("channel-reopen");
+    const got = new Collector<string>(10_000);
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    broker.subscriber(destination, { group: dest("channel-reopen-group"), queueArguments: { "x-expires": 60_000 } }).handle(async (body: string, context) => {
+      got.push(`${body}#${context.message.deliveryCount}`);
+      if (body === "held" && context.message.deliveryCount === 1) await held;
+    });
+    await broker.start();
+    await producer.start();
+    await producer.publish("held", destination);
+    await waitFor(() => got.items.includes("held#1"), 10_000, "the first delivery");
+    expect(await failConsumerChannels(name)).toBe(1);
+    await waitFor(() => logger.entries.some((entry) => entry.level === "warn" && entry.message.startsWith("RabbitMQ closed the channel of subscriber")), 10_000, "the channel to be reopened");
+    // The handler finishes; its ack cannot go out on the closed channel, but the server requeued what that
+    // channel held: the message arrives again on the new one (after the first delivery left the handler).
+    release();
+    await waitFor(() => got.items.includes("held#2"), 10_000, "the held message to come back");
+    await producer.publish("after", destination);
+    await waitFor(() => got.items.includes("after#1"), 10_000, "a message published after the reopen");
+    // Only the channel was replaced: the connection never dropped.
+    expect(logger.entries.some((entry) => entry.message.startsWith("lost the RabbitMQ connection"))).toBe(false);
+    expect(broker.connected).toBe(true);
+  }, 30_000);
+});
+
 describe("options are checked when registered", () => {
   test("group with a queue, a bad exchange type and a zero prefetch are ConfigurationErrors", () => {
     const broker = open();
