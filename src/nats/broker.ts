@@ -1,5 +1,6 @@
 import { Broker, ConfigurationError, Router, type Logger, type RouterOptions } from "../core/index.js";
 import type { NatsBrokerOptions, NatsPublishOptions, NatsSubscribeOptions } from "./options.js";
+import { validateSubscribeOptions } from "./subscribe-check.js";
 import { NatsTransport } from "./transport.js";
 
 /**
@@ -15,7 +16,7 @@ export class NatsBroker extends Broker<"nats", NatsSubscribeOptions, NatsPublish
     // The transport exists before the broker (and its logger): the callback reads the logger once it does.
     const log: { to?: Logger } = {};
     const transport = new NatsTransport({ servers, options, logger: () => log.to! });
-    super("nats", transport, options);
+    super("nats", transport, options, validateSubscribeOptions);
     log.to = this.logger;
     this.#transport = transport;
   }
@@ -28,7 +29,7 @@ export class NatsBroker extends Broker<"nats", NatsSubscribeOptions, NatsPublish
 
 export class NatsRouter extends Router<"nats", NatsSubscribeOptions, NatsPublishOptions> {
   constructor(options: RouterOptions<"nats"> = {}) {
-    super("nats", options);
+    super("nats", options, validateSubscribeOptions);
   }
 }
 

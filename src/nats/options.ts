@@ -56,6 +56,12 @@ export interface NatsJetStreamConsumerOptions {
 export interface NatsCoreSubscribeOptions {
   /** Queue group: subscribers sharing it split the messages between them. */
   readonly group?: string;
+  /**
+   * Received messages that may wait for a free handler (default 65 536). Core NATS cannot slow the server
+   * down, so beyond this the subscriber is a slow consumer: new messages are dropped, with a warning saying
+   * how many, instead of growing the process's memory without bound. Use JetStream to keep every message.
+   */
+  readonly maxPending?: number;
   readonly jetstream?: undefined;
 }
 

@@ -1,6 +1,5 @@
 import type { Msg, NatsConnection } from "@nats-io/transport-node";
 import {
-  ConfigurationError,
   MessageTooLargeError,
   NoRespondersError,
   NotConnectedError,
@@ -17,9 +16,10 @@ import {
 } from "../core/index.js";
 import { nats } from "./client.js";
 import { NatsError } from "./errors.js";
-import { JetStream, validateConsumerOptions } from "./jetstream.js";
+import { JetStream } from "./jetstream.js";
 import { toIncoming, toNatsHeaders, type NatsRaw } from "./message.js";
-import type { NatsBrokerOptions, NatsJetStreamPublishOptions, NatsJetStreamSubscribeOptions, NatsPublishOptions, NatsSubscribeOptions } from "./options.js";
+import type { NatsBrokerOptions, NatsCoreSubscribeOptions, NatsJetStreamPublishOptions, NatsJetStreamSubscribeOptions, NatsPublishOptions, NatsSubscribeOptions } from "./options.js";
+import { validateSubject } from "./subscribe-check.js";
 import { subscribeCore, subscribeJetStream } from "./subscriber.js";
 import { natsTelemetry } from "./telemetry.js";
 import { parseServer, type ServerAddress } from "../core/index.js";
@@ -116,14 +116,10 @@ export class NatsTransport implements Transport<NatsSubscribeOptions, NatsPublis
 
   async subscribe(spec: SubscriptionSpec<NatsSubscribeOptions>, handler: DeliveryHandler<NatsRaw>): Promise<TransportSubscription> {
     const nc = this.#connection("subscribe");
-    const where = `subscriber "${spec.name}"`;
-    validateSubject(where, spec.destination);
-    const { group, jetstream } = spec.options;
-    if (group !== undefined && !(typeof group === "string" && /^[^\s*>]+$/.test(group))) {
-      throw new ConfigurationError(`${where}: group must be a non-empty name without spaces or wildcards`);
-    }
-    if (jetstream === undefined) return subscribeCore(nc, spec as SubscriptionSpec<{ group?: string }>, handler, this.settings.logger());
-    validateConsumerOptions(where, jetstream, group);
+    // The options were checked at registration; the whole subject (router prefixes included) only now.
+    validateSubject(`subscriber "${spec.name}"`, spec.destination);
+    const jetstream = spec.options.jetstream;
+    if (jetstream === undefined) return subscribeCore(nc, spec as SubscriptionSpec<NatsCoreSubscribeOptions>, handler, this.settings.logger());
     return subscribeJetStream(await this.#js(), nc, spec as SubscriptionSpec<NatsJetStreamSubscribeOptions>, handler, this.settings.logger(), () => this.createInboxName());
   }
 
@@ -240,12 +236,6 @@ export class NatsTransport implements Transport<NatsSubscribeOptions, NatsPublis
     if (this.#nc === undefined || this.#nc.isClosed()) throw new NotConnectedError(operation, "nats");
     return this.#nc;
   }
-}
-
-function validateSubject(where: string, subject: string): void {
-  const tokens = subject.split(".");
-  const valid = !/\s/.test(subject) && tokens.every((token, index) => token !== "" && (token !== ">" || index === tokens.length - 1) && (!/[*>]/.test(token) || token.length === 1));
-  if (!valid) throw new ConfigurationError(`${where}: "${subject}" is not a NATS subject (dot-separated tokens; "*" a whole token, ">" the last one)`);
 }
 
 function translatePublishError(error: unknown, message: OutgoingMessage, nc: NatsConnection): unknown {

@@ -4,10 +4,11 @@ import { jetstreamManager } from "@nats-io/jetstream";
 import { connect, headers as natsHeaders } from "@nats-io/transport-node";
 import { afterAll, describe, expect, onTestFinished, test } from "vitest";
 import { ConfigurationError, MessageTooLargeError, NoRespondersError, silentLogger, type MessageContext } from "../../src/core/index.js";
-import { NatsBroker, NatsError, isJetStreamMessage, type NatsBrokerOptions, type NatsStreamConfig } from "../../src/nats/index.js";
+import { NatsBroker, NatsError, NatsRouter, isJetStreamMessage, type NatsBrokerOptions, type NatsStreamConfig } from "../../src/nats/index.js";
 import { NatsTelemetryMiddleware } from "../../src/nats/opentelemetry.js";
 import { TelemetryRecorder, idOf, named, parentOf, traceOf } from "../conformance/otel.js";
-import { Collector, sleep } from "../conformance/wait.js";
+import { RecordingLogger } from "../conformance/harness.js";
+import { Collector, sleep, waitFor } from "../conformance/wait.js";
 import { NATS_URL, deleteTestStreams, run } from "./harness.js";
 
 afterAll(deleteTestStreams);
@@ -92,21 +93,58 @@ describe("core subjects", () => {
     expect((error as Error).message).toMatch(/NATS server at nats:\/\/127\.0\.0\.1:1/);
   });
 
-  test("bad options fail with ConfigurationError: broker options at construction, subscriber options at start", async () => {
+  test("bad options fail with ConfigurationError: broker options at construction, subscriber options at registration", async () => {
     expect(() => new NatsBroker({ servers: [] })).toThrow(ConfigurationError);
     expect(() => new NatsBroker({ jetstream: { streams: [{ name: "", subjects: [] }] } })).toThrow(ConfigurationError);
     expect(() => new NatsBroker({ jetstream: { timeoutMs: 0 } })).toThrow(ConfigurationError);
+    const b = broker();
+    const router = new NatsRouter({ prefix: "orders." });
     for (const [dest, options] of [
       ["bad subject", {}],
       ["a.>.b", {}],
       [subject("ok"), { group: "has space" }],
+      [subject("ok"), { maxPending: 0 }],
+      [subject("ok"), { maxPending: 1.5 }],
+      [subject("ok"), { maxPending: 10, jetstream: { stream: "s" } }],
       [subject("ok"), { jetstream: { stream: "" } }],
       [subject("ok"), { group: "g1", jetstream: { stream: "s", durable: "other" } }],
     ] as const) {
-      const b = broker();
-      b.subscriber(dest, options as Record<string, unknown>).handle(() => undefined);
-      await expect(b.start()).rejects.toBeInstanceOf(ConfigurationError);
+      expect(() => b.subscriber(dest, options as Record<string, unknown>), `${dest} ${JSON.stringify(options)}`).toThrow(ConfigurationError);
+      expect(() => router.subscriber(dest, options as Record<string, unknown>), `router: ${dest} ${JSON.stringify(options)}`).toThrow(ConfigurationError);
     }
+    // A router prefix that makes the whole subject invalid is only known once the router is included: start fails.
+    const badPrefix = broker();
+    const spaced = new NatsRouter({ prefix: "has space." });
+    spaced.subscriber("ok").handle(() => undefined);
+    badPrefix.include(spaced);
+    await expect(badPrefix.start()).rejects.toBeInstanceOf(ConfigurationError);
+  });
+
+  test("a slow consumer keeps at most maxPending messages waiting, drops the rest and says how many", async () => {
+    const logger = new RecordingLogger();
+    const b = broker({ logger });
+    const destination = subject("slow");
+    const got = new Collector<number>(10_000);
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    b.subscriber(destination, { maxPending: 5 }).handle(async (n: number) => {
+      got.push(n);
+      await gate;
+    });
+    await b.start();
+    const nc = await plainClient();
+    for (let n = 0; n < 20; n += 1) nc.publish(destination, JSON.stringify(n));
+    await nc.flush();
+    await got.count(1);
+    // The first message is in the handler, five wait; the other fourteen were dropped when they arrived.
+    await waitFor(() => logger.entries.some((entry) => entry.level === "warn" && entry.message.includes("slow consumer")), 5_000, "the slow-consumer warning");
+    release();
+    await got.count(6);
+    await sleep(200);
+    expect(got.items).toEqual([0, 1, 2, 3, 4, 5]);
+    await b.close();
+    const reported = logger.entries.filter((entry) => entry.message.includes("slow consumer")).reduce((total, entry) => total + Number(entry.fields?.dropped ?? 0), 0);
+    expect(reported).toBe(14);
   });
 });
 
