@@ -7,8 +7,9 @@ import { silentLogger, type Middleware } from "../src/index.js";
 import { RabbitBroker } from "../src/rabbit/index.js";
 import { RabbitTelemetryMiddleware } from "../src/rabbit/opentelemetry.js";
 import { compare, type Comparison, type Probe, type Session, type Suite, type Variant } from "./harness.js";
+import { handTracing } from "./hand-traced.js";
 import { startOtel, type OtelOptions } from "./otel.js";
-import { PAYLOAD_JSON, postlineSession, postlineVariants, standardComparisons, tracedShareTarget, tracingCost, type PostlineSpec } from "./variants.js";
+import { PAYLOAD_JSON, handTracedBound, handTracedComparisons, postlineSession, postlineVariants, standardComparisons, tracedShareTarget, tracingCost, type PostlineSpec } from "./variants.js";
 
 type Amqp = typeof Amqplib;
 
@@ -27,37 +28,52 @@ const destination = (): string => `bench.rabbit.${randomUUID().slice(0, 8)}`;
  * destination, an exclusive server-named queue bound with `#`), publisher confirms awaited per publish,
  * prefetch 100, one ack per message; a pre-encoded body, no ids, no codecs, no middleware chain.
  */
-async function rawSession(amqp: Amqp, probe: Probe, confirms: boolean): Promise<Session> {
+async function rawSession(amqp: Amqp, probe: Probe, confirms: boolean, traced = false): Promise<Session> {
   const connection = await amqp.connect(URL, { noDelay: true });
   const exchange = destination();
+  // Traced by hand (bench/hand-traced.ts): the least tracing amqplib can cost.
+  const tracing = traced ? handTracing("rabbitmq", exchange, OTEL) : undefined;
   const consumer = await connection.createChannel();
   await consumer.prefetch(PREFETCH);
   await consumer.assertExchange(exchange, "topic", { durable: true });
   const { queue } = await consumer.assertQueue("", { exclusive: true, autoDelete: true });
   await consumer.bindQueue(queue, exchange, "#");
+  const handled = (): void => probe.handled();
   await consumer.consume(queue, (message) => {
     if (message === null) return;
-    probe.handled();
+    if (tracing === undefined) handled();
+    else tracing.consume((key) => message.properties.headers?.[key] as string | undefined, handled);
     consumer.ack(message);
   });
   const publisher = confirms ? await connection.createConfirmChannel() : await connection.createChannel();
-  const properties = { contentType: "application/json", persistent: true };
-  const publish = confirms
-    ? () =>
-        new Promise<void>((resolve, reject) => {
+  const send = (properties: Amqplib.Options.Publish) =>
+    confirms
+      ? new Promise<void>((resolve, reject) => {
           (publisher as Awaited<ReturnType<typeof connection.createConfirmChannel>>).publish(exchange, "", PAYLOAD_BYTES, properties, (error: unknown) => (error ? reject(error instanceof Error ? error : new Error("publish not confirmed")) : resolve()));
         })
-    : () => {
-        // Without confirms the only backpressure is the socket buffer.
-        if (publisher.publish(exchange, "", PAYLOAD_BYTES, properties)) return Promise.resolve();
-        return new Promise<void>((resolve) => publisher.once("drain", resolve));
-      };
+      : publisher.publish(exchange, "", PAYLOAD_BYTES, properties)
+        ? Promise.resolve()
+        : // Without confirms the only backpressure is the socket buffer.
+          new Promise<void>((resolve) => publisher.once("drain", resolve));
+  const plain = { contentType: "application/json", persistent: true };
+  const publish =
+    tracing === undefined
+      ? () => send(plain)
+      : () => {
+          const headers: Record<string, string> = {};
+          return tracing.publish(
+            (key, value) => (headers[key] = value),
+            () => send({ ...plain, headers }),
+          );
+        };
   return {
     publish,
     async teardown() {
       await consumer.deleteExchange(exchange);
       await connection.close();
-      return undefined;
+      if (tracing === undefined) return undefined;
+      await tracing.otel.stop();
+      return [tracing.otel.spansPerMessage(probe.count, 2)];
     },
   };
 }
@@ -66,6 +82,12 @@ const raw: Variant = {
   name: "raw-amqplib",
   description: `amqplib, confirm channel (each publish awaits its confirm), prefetch ${PREFETCH}, ack per message`,
   setup: (probe) => rawSession(require("amqplib") as Amqp, probe, true),
+};
+
+const handTraced: Variant = {
+  name: "raw-amqplib-traced",
+  description: "raw-amqplib traced by hand (bench/hand-traced.ts): send span + W3C context in AMQP headers, process span, 2 duration records; same SDK set-up as postline-traced",
+  setup: (probe) => rawSession(require("amqplib") as Amqp, probe, true, true),
 };
 
 const rawNoConfirms: Variant = {
@@ -134,15 +156,17 @@ export function rabbitSuite(): Suite {
   return {
     name: "rabbit",
     title: "RabbitMQ (amqplib), one subscriber, publisher confirms",
-    variants: [raw, untraced, traced, instrumented, rawNoConfirms],
+    variants: [raw, untraced, traced, instrumented, handTraced, rawNoConfirms],
     maxInFlight: 1_000,
     comparisons: [
       ...standardComparisons("raw-amqplib"),
       CONTRIB,
+      ...handTracedComparisons("raw-amqplib-traced", "raw-amqplib"),
       { label: "confirms", variant: "raw-amqplib", against: "raw-no-confirms" },
     ],
     targets: [
       tracedShareTarget("raw-amqplib", "raw amqplib"),
+      handTracedBound("raw-amqplib-traced", "raw-amqplib"),
       {
         label: "tracing adds less than the contrib instrumentation",
         check: (result) => {
