@@ -1,8 +1,11 @@
-import { context, propagation, trace, type Baggage, type Span } from "@opentelemetry/api";
+import { context, propagation, trace, type Baggage, type Context, type Span } from "@opentelemetry/api";
 import { currentContext } from "../core/index.js";
 
-/** Per-message slot in `MessageContext.locals`: a handler's baggage update, and the baggage it replaced. */
-const BAGGAGE_OVERRIDE = Symbol("postline.otel.baggageOverride");
+/**
+ * Per message: a handler's baggage update, and the baggage it replaced. A WeakMap rather than the context's
+ * `locals`, so that the lookup on every outgoing message allocates nothing when no handler changed baggage.
+ */
+const overrides = new WeakMap<object, BaggageOverride>();
 
 interface BaggageOverride {
   readonly baggage: Baggage;
@@ -52,18 +55,19 @@ export function withBaggage<T>(changes: BaggageChanges, fn: () => T, options: { 
 export function updateBaggage(changes: BaggageChanges, options: { replace?: boolean } = {}): boolean {
   const message = currentContext();
   if (message === undefined) return false;
-  const previous = message.locals.get(BAGGAGE_OVERRIDE) as BaggageOverride | undefined;
+  const previous = overrides.get(message);
   const active = propagation.getBaggage(context.active());
   const base = previous !== undefined && previous.baggage === outgoingBaggage() ? previous.base : active;
   const override: BaggageOverride = { baggage: apply(outgoingBaggage(), changes, options.replace ?? false), base };
-  message.locals.set(BAGGAGE_OVERRIDE, override);
+  overrides.set(message, override);
   return true;
 }
 
 /** Baggage for an outgoing message: a handler's update wins, unless a `withBaggage` scope is active. */
-export function outgoingBaggage(): Baggage | undefined {
-  const active = propagation.getBaggage(context.active());
-  const override = currentContext()?.locals.get(BAGGAGE_OVERRIDE) as BaggageOverride | undefined;
+export function outgoingBaggage(activeContext: Context = context.active()): Baggage | undefined {
+  const active = propagation.getBaggage(activeContext);
+  const message = currentContext();
+  const override = message === undefined ? undefined : overrides.get(message);
   // Inside a `withBaggage` scope the active baggage is a new object: the explicit scope is more specific.
   return override !== undefined && override.base === active ? override.baggage : active;
 }

@@ -331,7 +331,7 @@ export class TelemetryMiddleware<BrokerKind extends string = string> implements 
 
   /** A handler's baggage update (`updateBaggage`) applies to what it publishes. */
   #withOutgoingBaggage(active: Context): Context {
-    const baggage = outgoingBaggage();
+    const baggage = outgoingBaggage(active);
     return baggage === propagation.getBaggage(active) ? active : withBaggageOf(active, baggage);
   }
 
