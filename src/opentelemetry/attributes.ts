@@ -1,5 +1,5 @@
 import type { Attributes } from "@opentelemetry/api";
-import type { IncomingMessage, MessagingFacts, OutgoingMessage } from "../core/index.js";
+import type { IncomingMessage, MessagingFacts, OutgoingMessage, ServerAddress } from "../core/index.js";
 import { ATTR, ATTR_FASTSTREAM, ATTR_PREVIOUS } from "../core/telemetry/semconv.js";
 
 /** Facts → attribute keys of the selected convention. The only place that knows the keys per system. */
@@ -22,7 +22,7 @@ export interface AttributeSink {
  * The sampling-relevant attributes, which the conventions say to give at span creation (so a sampler sees
  * them): system, operation, destination, partition, consumer group, server. Built as one object per span.
  */
-function creation(settings: AttributeSettings, facts: MessagingFacts, operationName: string, operationType: string): Attributes {
+function creation(settings: AttributeSettings, facts: MessagingFacts, server: ServerAddress | undefined, operationName: string, operationType: string): Attributes {
   const attributes: Attributes = {
     [ATTR.systemName]: settings.system,
     [ATTR.operationName]: operationName,
@@ -33,8 +33,10 @@ function creation(settings: AttributeSettings, facts: MessagingFacts, operationN
   setIfDefined(attributes, ATTR.destinationTemplate, facts.destinationTemplate);
   setIfDefined(attributes, ATTR.destinationPartitionId, facts.partitionId);
   setIfDefined(attributes, ATTR.consumerGroupName, facts.consumerGroup);
-  setIfDefined(attributes, ATTR.serverAddress, facts.serverAddress);
-  setIfDefined(attributes, ATTR.serverPort, facts.serverPort);
+  if (server !== undefined) {
+    attributes[ATTR.serverAddress] = server.address;
+    setIfDefined(attributes, ATTR.serverPort, server.port);
+  }
   return attributes;
 }
 
@@ -68,8 +70,8 @@ function afterStart(span: AttributeSink, settings: AttributeSettings, facts: Mes
 }
 
 /** `send` (single or batch) and `create` spans in current mode: the creation attributes. */
-export function sendAttributes(settings: AttributeSettings, facts: MessagingFacts, operation: "send" | "create"): Attributes {
-  return creation(settings, facts, operation, operation);
+export function sendAttributes(settings: AttributeSettings, facts: MessagingFacts, server: ServerAddress | undefined, operation: "send" | "create"): Attributes {
+  return creation(settings, facts, server, operation, operation);
 }
 
 /** The rest of a `send` or `create` span's attributes, once it started. */
@@ -86,8 +88,8 @@ export function setSendAttributes(span: AttributeSink, settings: AttributeSettin
 }
 
 /** `process` spans in current mode: the creation attributes. */
-export function processAttributes(settings: AttributeSettings, facts: MessagingFacts): Attributes {
-  return creation(settings, facts, "process", "process");
+export function processAttributes(settings: AttributeSettings, facts: MessagingFacts, server: ServerAddress | undefined): Attributes {
+  return creation(settings, facts, server, "process", "process");
 }
 
 /** The rest of a `process` span's attributes; per-message ids of a batch go on its links instead. */

@@ -147,7 +147,8 @@ export class TelemetryMiddleware<BrokerKind extends string = string> implements 
 
   #startSend(command: PublishCommand, started: number): Operation {
     const active = context.active();
-    const facts = withServer(this.#provider.publishFacts(command), command.server);
+    const facts = this.#provider.publishFacts(command);
+    const server = serverOf(facts, command.server);
     const outgoing = this.#withOutgoingBaggage(active);
     const batch = command.kind === "batch";
     let span: Span;
@@ -156,7 +157,7 @@ export class TelemetryMiddleware<BrokerKind extends string = string> implements 
       const message = command.messages[0]!;
       const userContext = this.#userCreationContext(message.headers);
       const links = userContext === undefined ? undefined : [{ context: userContext }];
-      span = this.#tracer.startSpan(currentSpanName("send", facts), { kind: SpanKind.PRODUCER, startTime: hrTimeAt(started), attributes: sendAttributes(this.#settings, facts, "send"), links }, active);
+      span = this.#tracer.startSpan(currentSpanName("send", facts), { kind: SpanKind.PRODUCER, startTime: hrTimeAt(started), attributes: sendAttributes(this.#settings, facts, server, "send"), links }, active);
       setSendAttributes(span, this.#settings, facts, command.messages, false);
       spanContext = trace.setSpan(outgoing, span);
       if (userContext === undefined) this.#inject(spanContext, message.headers);
@@ -169,25 +170,26 @@ export class TelemetryMiddleware<BrokerKind extends string = string> implements 
           links.push({ context: userContext });
           continue;
         }
-        const create = this.#tracer.startSpan(currentSpanName("create", facts), { kind: SpanKind.PRODUCER, startTime: clock(), attributes: sendAttributes(this.#settings, facts, "create") }, active);
+        const create = this.#tracer.startSpan(currentSpanName("create", facts), { kind: SpanKind.PRODUCER, startTime: clock(), attributes: sendAttributes(this.#settings, facts, server, "create") }, active);
         setSendAttributes(create, this.#settings, facts, [message], false);
         this.#inject(trace.setSpan(outgoing, create), message.headers);
         links.push({ context: create.spanContext() });
         create.end(clock());
       }
-      span = this.#tracer.startSpan(currentSpanName("send", facts), { kind: SpanKind.CLIENT, startTime: hrTimeAt(started), attributes: sendAttributes(this.#settings, facts, "send"), links }, active);
+      span = this.#tracer.startSpan(currentSpanName("send", facts), { kind: SpanKind.CLIENT, startTime: hrTimeAt(started), attributes: sendAttributes(this.#settings, facts, server, "send"), links }, active);
       setSendAttributes(span, this.#settings, facts, command.messages, true);
     }
     if (this.#options.publishHook !== undefined) this.#hook(() => this.#options.publishHook?.(span, command));
     const destination = facts.temporary === true ? undefined : facts.destinationName;
-    const metrics = this.#sendMetricSet(destination, facts.serverAddress);
+    const metrics = this.#sendMetricSet(destination, server?.address);
     return { span, context: spanContext ?? trace.setSpan(outgoing, span), metrics, count: command.messages.length };
   }
 
   #startProcess(message: MessageContext, started: number): Operation {
     const active = context.active();
     const messages = message.messages;
-    const facts = withServer(this.#provider.consumeFacts(message.message, message.subscriber), message.subscriber.server);
+    const facts = this.#provider.consumeFacts(message.message, message.subscriber);
+    const server = serverOf(facts, message.subscriber.server);
     let parent: Context;
     const links: Link[] = [];
     if (!message.batch) {
@@ -210,15 +212,15 @@ export class TelemetryMiddleware<BrokerKind extends string = string> implements 
       }
       parent = withBaggageOf(active, mergeBaggage(baggages));
     }
-    const span = this.#tracer.startSpan(currentSpanName("process", facts), { kind: SpanKind.CONSUMER, startTime: hrTimeAt(started), attributes: processAttributes(this.#settings, facts), links: links.length > 0 ? links : undefined }, parent);
+    const span = this.#tracer.startSpan(currentSpanName("process", facts), { kind: SpanKind.CONSUMER, startTime: hrTimeAt(started), attributes: processAttributes(this.#settings, facts, server), links: links.length > 0 ? links : undefined }, parent);
     setProcessAttributes(span, this.#settings, facts, messages, message.batch);
     if (this.#options.consumeHook !== undefined) this.#hook(() => this.#options.consumeHook?.(span, message.message));
-    const metrics = this.#processMetricSet(message, facts, () => {
+    const metrics = this.#processMetricSet(message, facts, server?.address, () => {
       const attributes: Attributes = { [ATTR.systemName]: this.#settings.system, [ATTR.operationName]: "process" };
       if (facts.destinationTemplate !== undefined) attributes[ATTR.destinationTemplate] = facts.destinationTemplate;
       else attributes[ATTR.destinationName] = facts.destinationName;
       if (facts.consumerGroup !== undefined) attributes[ATTR.consumerGroupName] = facts.consumerGroup;
-      if (facts.serverAddress !== undefined) attributes[ATTR.serverAddress] = facts.serverAddress;
+      if (server !== undefined) attributes[ATTR.serverAddress] = server.address;
       return attributes;
     });
     return { span, context: trace.setSpan(parent, span), metrics, count: messages.length };
@@ -293,10 +295,10 @@ export class TelemetryMiddleware<BrokerKind extends string = string> implements 
    * they are looked up by subscription first; messages of a wildcard subscription arrive on many destinations
    * and fall back to the string key.
    */
-  #processMetricSet(message: MessageContext, facts: MessagingFacts, build: () => Attributes): MetricAttributeSet {
+  #processMetricSet(message: MessageContext, facts: MessagingFacts, server: string | undefined, build: () => Attributes): MetricAttributeSet {
     const cached = this.#bySubscription.get(message.subscriber);
     if (cached !== undefined && cached.destination === facts.destinationName) return cached.set;
-    const key = `process\0${facts.destinationTemplate ?? ""}\0${facts.destinationName}\0${facts.consumerGroup ?? ""}\0${facts.serverAddress ?? ""}`;
+    const key = `process\0${facts.destinationTemplate ?? ""}\0${facts.destinationName}\0${facts.consumerGroup ?? ""}\0${server ?? ""}`;
     const set = this.#metricSet(key, build);
     this.#bySubscription.set(message.subscriber, { destination: facts.destinationName, set });
     return set;
@@ -387,10 +389,12 @@ export class TelemetryMiddleware<BrokerKind extends string = string> implements 
   }
 }
 
-/** The transport's server, unless the adapter's facts already name one. */
-function withServer(facts: MessagingFacts, server: ServerAddress | undefined): MessagingFacts {
-  if (server === undefined || facts.serverAddress !== undefined) return facts;
-  return { ...facts, serverAddress: server.address, serverPort: server.port };
+/**
+ * The server of an operation: the adapter's facts when they name one, else the transport's. Passed along
+ * rather than merged into the facts: copying a facts object per message cost more than all the rest here.
+ */
+function serverOf(facts: MessagingFacts, transport: ServerAddress | undefined): ServerAddress | undefined {
+  return facts.serverAddress === undefined ? transport : { address: facts.serverAddress, port: facts.serverPort };
 }
 
 function isEmpty(headers: Headers): boolean {
