@@ -9,7 +9,7 @@ import { KafkaBroker } from "../src/kafka/index.js";
 import { KafkaTelemetryMiddleware } from "../src/kafka/opentelemetry.js";
 import { compare, formatRate, type Comparison, type Probe, type Session, type Suite, type Variant } from "./harness.js";
 import { startOtel, type OtelOptions } from "./otel.js";
-import { PAYLOAD, PAYLOAD_JSON, TRACED, postlineSession, postlineVariants, rate, standardComparisons, tracedShareTarget, type PostlineSpec } from "./variants.js";
+import { PAYLOAD, PAYLOAD_JSON, TRACED, postlineSession, postlineVariants, rate, standardComparisons, tracedShareTarget, tracedVariant, type PostlineSpec } from "./variants.js";
 
 const BOOTSTRAP = process.env.POSTLINE_KAFKA_BOOTSTRAP ?? "127.0.0.1:9092";
 const PAYLOAD_BYTES = Buffer.from(PAYLOAD_JSON);
@@ -70,6 +70,10 @@ const [untraced, traced] = postlineVariants(spec, {
   traced: "KafkaBroker + KafkaTelemetryMiddleware (current semconv), sdk-trace BatchSpanProcessor to a discarding exporter, sdk-metrics MeterProvider",
 });
 
+// Extras (named with --variants): where tracing's cost on Kafka goes.
+const tracedSpansOnly = tracedVariant(spec, "as postline-traced without a MeterProvider (spans only)", { name: "traced-spans-only", metrics: false, extra: true });
+const tracedMetricsOnly = tracedVariant(spec, "as postline-traced without a TracerProvider (metrics only; the W3C context is still injected)", { name: "traced-metrics-only", spans: false, extra: true });
+
 const contrib: Variant = {
   name: "kafkajs-contrib",
   description: "kafkajs 2.2 producer.send + consumer.run eachMessage, traced by @opentelemetry/instrumentation-kafkajs (same SDK set-up)",
@@ -112,7 +116,7 @@ export function kafkaSuite(): Suite {
   return {
     name: "kafka",
     title: "Kafka 4.4 (single node, 127.0.0.1:9092), one subscriber, one partition",
-    variants: [rawClient, untraced, traced, contrib],
+    variants: [rawClient, untraced, traced, contrib, tracedSpansOnly, tracedMetricsOnly],
     comparisons: [...standardComparisons("raw-platformatic"), VS_CONTRIB],
     targets: [
       tracedShareTarget("raw-platformatic", "the raw client's throughput"),
