@@ -50,7 +50,6 @@ interface Operation {
   readonly count: number;
 }
 
-
 function errorTypeOf(error: unknown): string {
   return error instanceof Error ? error.constructor.name || error.name : "_OTHER";
 }

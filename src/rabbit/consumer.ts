@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { Channel, ConsumeMessage } from "amqplib";
+import type { Channel, ChannelModel, ConsumeMessage } from "amqplib";
 import type { DeliveryHandler, Logger, Settlement, SubscriptionSpec } from "../core/index.js";
 import type { RabbitConnection } from "./connection.js";
 import { ChannelClosedError } from "./errors.js";
@@ -85,7 +85,6 @@ export class RabbitConsumer {
       return;
     }
     this.#channel = channel;
-    this.#watch(channel);
     try {
       await channel.prefetch(this.prefetch);
       const declared = await channel.assertQueue(plan.queue, { durable: plan.durable, exclusive: plan.exclusive, autoDelete: plan.autoDelete, arguments: plan.arguments });
@@ -94,8 +93,11 @@ export class RabbitConsumer {
       const priority = this.spec.options.consumerPriority;
       const consumer = await channel.consume(declared.queue, (message) => this.#receive(channel, message), priority === undefined ? {} : { priority });
       this.#consumerTag = consumer.consumerTag;
+      // Watched from here on: a channel the server closes during set-up fails start() (or the reopen) instead.
+      this.#watch(channel);
       if (this.#stopped) await channel.cancel(consumer.consumerTag).catch(() => undefined);
     } catch (error) {
+      if (this.#channel === channel) this.#channel = undefined;
       await channel.close().catch(() => undefined);
       throw new Error(`subscriber "${this.spec.name}" could not set up queue "${plan.queue || "(server-named)"}" on RabbitMQ: ${(error as Error).message}`, { cause: error });
     }
@@ -115,20 +117,27 @@ export class RabbitConsumer {
     channel.once("error", (error: unknown) => (reason = error));
     channel.once("close", () => {
       if (this.#stopped || this.#channel !== channel) return;
+      this.#channel = undefined;
+      if (this.connection.closed || this.connection.live !== model) return;
       if (Date.now() - openedAt >= REOPEN_STABLE_MS) this.#reopenAttempts = 0;
-      const delay = Math.min(REOPEN_MAX_DELAY_MS, REOPEN_DELAY_MS * 2 ** this.#reopenAttempts);
-      this.#reopenAttempts += 1;
-      this.#reopenTimer = setTimeout(() => {
-        this.#reopenTimer = undefined;
-        // Still this channel, and still the connection it was opened on (not a reconnection in progress).
-        if (this.#stopped || this.#channel !== channel || this.connection.closed || this.connection.live !== model) return;
-        this.logger().warn(`RabbitMQ closed the channel of subscriber "${this.spec.name}"; reopening it`, { error: reason, queue: this.#queue });
-        this.#open().catch((error: unknown) => {
-          this.logger().error(`subscriber "${this.spec.name}" could not reopen its RabbitMQ channel; retrying`, { error });
-          // #open() closed the channel it made: its close event schedules the next try.
-        });
-      }, delay);
+      this.logger().warn(`RabbitMQ closed the channel of subscriber "${this.spec.name}"; reopening it`, { error: reason, queue: this.#queue });
+      this.#scheduleReopen(model);
     });
+  }
+
+  /** Reopens after a pause that doubles with each failed try, while the connection is still the one it was. */
+  #scheduleReopen(model: ChannelModel | undefined): void {
+    const delay = Math.min(REOPEN_MAX_DELAY_MS, REOPEN_DELAY_MS * 2 ** this.#reopenAttempts);
+    this.#reopenAttempts += 1;
+    this.#reopenTimer = setTimeout(() => {
+      this.#reopenTimer = undefined;
+      // A reconnection in progress (or done) restores the subscriber itself.
+      if (this.#stopped || this.#channel !== undefined || this.connection.closed || this.connection.live !== model) return;
+      this.#open().catch((error: unknown) => {
+        this.logger().error(`subscriber "${this.spec.name}" could not reopen its RabbitMQ channel; retrying`, { error });
+        this.#scheduleReopen(model);
+      });
+    }, delay);
   }
 
   #receive(channel: Channel, message: ConsumeMessage | null): void {

@@ -239,6 +239,24 @@ describe("a consumer channel closed by the server alone", () => {
   }, 30_000);
 });
 
+describe("a queue the server refuses", () => {
+  test("fails start() naming the subscriber, and nothing keeps retrying it in the background", async () => {
+    const logger = new RecordingLogger();
+    const queue = dest("refused-q");
+    // The queue exists with one TTL; the subscriber declares it with another: RabbitMQ refuses (PRECONDITION_FAILED).
+    const setup = open();
+    setup.subscriber(queue, { queue: { durable: false, autoDelete: false, arguments: { "x-message-ttl": 1_000 } } }).handle(() => undefined);
+    await setup.start();
+    await setup.close();
+    const broker = open({ logger });
+    broker.subscriber(queue, { queue: { durable: false, autoDelete: false, arguments: { "x-message-ttl": 2_000 } } }).handle(() => undefined);
+    await expect(broker.start()).rejects.toThrow(/could not set up queue/);
+    await sleep(800);
+    expect(logger.entries.filter((entry) => /reopen/.test(entry.message))).toEqual([]);
+    await broker.close();
+  });
+});
+
 describe("options are checked when registered", () => {
   test("group with a queue, a bad exchange type and a zero prefetch are ConfigurationErrors", () => {
     const broker = open();
