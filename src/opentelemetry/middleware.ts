@@ -90,43 +90,63 @@ export class TelemetryMiddleware<BrokerKind extends string = string> implements 
     this.#settings = { system: provider.system, duplicatePrevious: duplicatePreviousKeys() };
   }
 
-  async publish(command: PublishCommand, next: PublishNext): Promise<PublishOutcome> {
-    let operation: Operation;
+  publish(command: PublishCommand, next: PublishNext): Promise<PublishOutcome> {
+    let operation: Operation | undefined;
     const started = performance.now();
     try {
-      if (this.#options.ignore?.(command.destination) === true) return await next(command);
-      operation = this.#mode === "faststream" ? this.#startFaststreamPublish(command, started) : this.#startSend(command, started);
+      if (this.#options.ignore?.(command.destination) !== true) {
+        operation = this.#mode === "faststream" ? this.#startFaststreamPublish(command, started) : this.#startSend(command, started);
+      }
     } catch (error) {
       this.#report("publish", error);
       return next(command);
     }
-    let errorType: string | undefined;
+    if (operation === undefined) return next(command);
+    // Not an async function: a publish allocates one promise here, not an async frame and an await.
+    let sending: Promise<PublishOutcome>;
     try {
-      return await context.with(operation.context, next, undefined, command);
+      sending = context.with(operation.context, next, undefined, command);
     } catch (error) {
-      errorType = this.#recordError(operation.span, error);
-      throw error;
-    } finally {
-      try {
-        const ended = performance.now();
-        operation.span.end(hrTimeAt(ended));
-        this.#metrics.recordSend((ended - started) / 1000, operation.count, operation.metrics, errorType);
-      } catch (error) {
-        this.#report("end a span", error);
-      }
+      this.#endSend(operation, started, error, true);
+      // Whatever next() threw is passed on unchanged, as the async version of this method would.
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
+      return Promise.reject(error);
+    }
+    return sending.then(
+      (outcome) => {
+        this.#endSend(operation, started, undefined, false);
+        return outcome;
+      },
+      (error: unknown) => {
+        this.#endSend(operation, started, error, true);
+        throw error;
+      },
+    );
+  }
+
+  #endSend(operation: Operation, started: number, error: unknown, failed: boolean): void {
+    const errorType = failed ? this.#recordError(operation.span, error) : undefined;
+    try {
+      const ended = performance.now();
+      operation.span.end(hrTimeAt(ended));
+      this.#metrics.recordSend((ended - started) / 1000, operation.count, operation.metrics, errorType);
+    } catch (telemetryError) {
+      this.#report("end a span", telemetryError);
     }
   }
 
   consume(message: MessageContext, next: () => Promise<void>): Promise<void> {
-    let operation: Operation;
+    let operation: Operation | undefined;
     const started = performance.now();
     try {
-      if (this.#options.ignore?.(message.subscriber.destination) === true) return next();
-      operation = this.#mode === "faststream" ? this.#startFaststreamProcess(message, started) : this.#startProcess(message, started);
+      // next() runs outside this try: a failure in it must not look like telemetry's and run the handler twice.
+      if (this.#options.ignore?.(message.subscriber.destination) !== true) {
+        operation = this.#mode === "faststream" ? this.#startFaststreamProcess(message, started) : this.#startProcess(message, started);
+      }
     } catch (error) {
       this.#report("consume", error);
-      return next();
     }
+    if (operation === undefined) return next();
     message.onSettled((settlement, error) => {
       try {
         const failed = error !== undefined && !(error instanceof SettlementSignal);
