@@ -1,6 +1,7 @@
 // The broker-agnostic core: what users import from "postline" and what adapters build on.
 export { App, type AppOptions, type Hook, type Startable } from "./app.js";
 export { ackPolicies, settlementFor, type AckPolicy } from "./ack-policy.js";
+export { DEFAULT_MAX_PENDING, DropReporter, validateMaxPending } from "./slow-consumer.js";
 export { Broker, useTransport, type BrokerOptions } from "./broker.js";
 export { CodecRegistry, bytesCodec, jsonCodec, textCodec, type Codec } from "./codecs.js";
 export { currentContext, type MessageContext, type SettledListener, type SubscriberInfo } from "./context.js";

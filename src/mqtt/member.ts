@@ -2,8 +2,8 @@ import type { IPublishPacket } from "mqtt";
 import type { DeliveryHandler, IncomingMessage, Settlement } from "../core/index.js";
 
 /**
- * One Postline subscriber on one server subscription: a local queue handed to the handler at most
- * `concurrency` messages at a time, in arrival order.
+ * One Postline subscriber on one server subscription: a local queue (at most `maxPending` long) handed to the
+ * handler at most `concurrency` messages at a time, in arrival order.
  */
 export class Member {
   readonly #queue: IncomingMessage<IPublishPacket>[] = [];
@@ -15,10 +15,17 @@ export class Member {
     private readonly concurrency: number,
     private readonly handler: DeliveryHandler<IPublishPacket>,
     private readonly settle: (message: IncomingMessage<IPublishPacket>, settlement: Settlement) => Promise<void>,
+    /** Beyond this many waiting messages new ones are dropped (`onDrop`): they were acknowledged on receipt. */
+    private readonly maxPending: number,
+    private readonly onDrop: () => void,
   ) {}
 
   push(message: IncomingMessage<IPublishPacket>): void {
     if (this.#stopped) return;
+    if (this.#queue.length >= this.maxPending) {
+      this.onDrop();
+      return;
+    }
     this.#queue.push(message);
     this.#pump();
   }

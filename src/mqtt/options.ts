@@ -1,5 +1,5 @@
 import type { IClientOptions } from "mqtt";
-import { ConfigurationError, type BrokerOptions } from "../core/index.js";
+import { ConfigurationError, validateMaxPending, type BrokerOptions } from "../core/index.js";
 
 export type MqttQos = 0 | 1 | 2;
 
@@ -32,6 +32,12 @@ export interface MqttSubscribeOptions {
   readonly group?: string;
   /** Maximum QoS the server delivers with (default 1). */
   readonly qos?: MqttQos;
+  /**
+   * Received messages that may wait for a free handler (default 65 536). Messages are acknowledged on
+   * receipt (at most once), so the server is not slowed down: beyond this the subscriber is a slow consumer
+   * and new messages are dropped, with a warning saying how many.
+   */
+  readonly maxPending?: number;
 }
 
 export interface MqttPublishOptions {
@@ -63,6 +69,7 @@ export function validateBrokerOptions(options: MqttBrokerOptions): void {
 export function validateSubscription(filter: string, options: MqttSubscribeOptions): void {
   const where = `subscriber of "${filter}"`;
   validateQos(where, options.qos);
+  validateMaxPending(where, options.maxPending);
   if (typeof filter === "string" && filter !== "") {
     const levels = filter.split("/");
     levels.forEach((level, index) => {

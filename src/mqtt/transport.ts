@@ -2,6 +2,8 @@ import { randomUUID } from "node:crypto";
 import type { IClientOptions, IClientPublishOptions, IPublishPacket, MqttClient } from "mqtt";
 import {
   ConfigurationError,
+  DEFAULT_MAX_PENDING,
+  DropReporter,
   FeatureNotSupportedError,
   NoRespondersError,
   NotConnectedError,
@@ -124,7 +126,11 @@ export class MqttTransport implements Transport<MqttSubscribeOptions, MqttPublis
       if (subscribed.members.length === 0) this.#forget(filter, subscribed);
       throw error;
     }
-    const member = new Member(spec.concurrency, handler, (message, settlement) => this.#settle(spec.name, message, settlement));
+    const maxPending = spec.options.maxPending ?? DEFAULT_MAX_PENDING;
+    const drops = new DropReporter((dropped) =>
+      this.#settings.log.to?.warn(`subscriber "${spec.name}" is a slow consumer: dropped ${dropped} MQTT message(s) on "${spec.destination}" (maxPending ${maxPending} waiting for a handler)`, { dropped, maxPending }),
+    );
+    const member = new Member(spec.concurrency, handler, (message, settlement) => this.#settle(spec.name, message, settlement), maxPending, () => drops.drop());
     subscribed.members.push(member);
     return {
       stop: async () => {
@@ -135,6 +141,7 @@ export class MqttTransport implements Transport<MqttSubscribeOptions, MqttPublis
           await this.#client?.unsubscribeAsync(filter).catch(() => undefined);
         }
         await member.stop();
+        drops.close();
       },
     };
   }

@@ -1,9 +1,6 @@
-import { ConfigurationError } from "../core/index.js";
+import { ConfigurationError, validateMaxPending } from "../core/index.js";
 import { validateConsumerOptions } from "./jetstream.js";
 import type { NatsSubscribeOptions } from "./options.js";
-
-/** How many received core messages may wait for a free handler before new ones are dropped (NATS's slow consumer). */
-export const DEFAULT_MAX_PENDING = 65_536;
 
 /** A subject as NATS reads it: dot-separated tokens, `*` a whole token, `>` only the last one. */
 export function validateSubject(where: string, subject: string): void {
@@ -25,9 +22,7 @@ export function validateSubscribeOptions(destination: string, options: Record<st
     throw new ConfigurationError(`${where}: group must be a non-empty name without spaces or wildcards`);
   }
   if (jetstream === undefined) {
-    if (maxPending !== undefined && !(typeof maxPending === "number" && Number.isInteger(maxPending) && maxPending > 0)) {
-      throw new ConfigurationError(`${where}: maxPending must be a whole number of messages > 0, got ${JSON.stringify(maxPending)}`);
-    }
+    validateMaxPending(where, maxPending);
     return;
   }
   if (maxPending !== undefined) {

@@ -1,47 +1,25 @@
 import type { ConsumerMessages, JsMsg } from "@nats-io/jetstream";
 import type { Msg, NatsConnection } from "@nats-io/transport-node";
-import type { DeliveryHandler, Logger, Settlement, SubscriptionSpec, TransportSubscription } from "../core/index.js";
+import { DEFAULT_MAX_PENDING, DropReporter, type DeliveryHandler, type Logger, type Settlement, type SubscriptionSpec, type TransportSubscription } from "../core/index.js";
 import { Dispatcher } from "./dispatcher.js";
 import type { JetStream } from "./jetstream.js";
 import { toIncoming, type NatsRaw } from "./message.js";
 import type { NatsCoreSubscribeOptions, NatsJetStreamSubscribeOptions } from "./options.js";
-import { DEFAULT_MAX_PENDING } from "./subscribe-check.js";
 
 /** Core subjects are at-most-once: there is nothing to settle. */
 const settleNothing = (): Promise<void> => Promise.resolve();
 
-/** A slow consumer's drops are reported at most this often (with the count since the last report). */
-const DROP_REPORT_MS = 5_000;
-
 export async function subscribeCore(nc: NatsConnection, spec: SubscriptionSpec<NatsCoreSubscribeOptions>, handler: DeliveryHandler<NatsRaw>, logger: Logger): Promise<TransportSubscription> {
   const dispatcher = new Dispatcher<Msg>(spec.concurrency, spec.batch, (msgs) => handler({ messages: msgs.map(toIncoming), settle: settleNothing }));
   const maxPending = spec.options.maxPending ?? DEFAULT_MAX_PENDING;
-  // Drops are reported at once, then at most every DROP_REPORT_MS with the count since the last report.
-  let dropped = 0;
-  let reportTimer: NodeJS.Timeout | undefined;
-  const report = (): void => {
-    logger.warn(`subscriber "${spec.name}" is a slow consumer: dropped ${dropped} NATS message(s) on "${spec.destination}" (maxPending ${maxPending} waiting for a handler)`, { dropped, maxPending });
-    dropped = 0;
-  };
-  const arm = (): void => {
-    reportTimer = setTimeout(() => {
-      reportTimer = undefined;
-      if (dropped === 0) return;
-      report();
-      arm();
-    }, DROP_REPORT_MS).unref();
-  };
-  const drop = (): void => {
-    dropped += 1;
-    if (reportTimer !== undefined) return;
-    report();
-    arm();
-  };
+  const drops = new DropReporter((dropped) =>
+    logger.warn(`subscriber "${spec.name}" is a slow consumer: dropped ${dropped} NATS message(s) on "${spec.destination}" (maxPending ${maxPending} waiting for a handler)`, { dropped, maxPending }),
+  );
   const subscription = nc.subscribe(spec.destination, {
     ...(spec.options.group === undefined ? {} : { queue: spec.options.group }),
     callback: (error, msg) => {
       if (error !== null) logger.error(`subscriber "${spec.name}": the NATS subscription to "${spec.destination}" failed`, { error });
-      else if (dispatcher.queued >= maxPending) drop();
+      else if (dispatcher.queued >= maxPending) drops.drop();
       else dispatcher.push(msg);
     },
   });
@@ -53,8 +31,7 @@ export async function subscribeCore(nc: NatsConnection, spec: SubscriptionSpec<N
       // cannot redeliver, so dropping them would lose them).
       if (!nc.isClosed()) await subscription.drain().catch(() => subscription.unsubscribe());
       await dispatcher.drain();
-      clearTimeout(reportTimer);
-      if (dropped > 0) report();
+      drops.close();
     },
   };
 }

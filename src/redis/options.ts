@@ -1,5 +1,5 @@
 import type { RedisOptions } from "ioredis";
-import { ConfigurationError, type BrokerOptions, type TransportCapabilities } from "../core/index.js";
+import { ConfigurationError, validateMaxPending, type BrokerOptions, type TransportCapabilities } from "../core/index.js";
 import type { MessageFormat } from "./envelope.js";
 
 /** Where a message lives in Redis: a pub/sub channel, a list, or a stream. */
@@ -24,6 +24,12 @@ export interface RedisChannelSubscribeOptions {
   readonly kind?: "channel";
   /** The destination is a glob pattern (`PSUBSCRIBE`), e.g. `orders.*`. */
   readonly pattern?: boolean;
+  /**
+   * Received messages that may wait for a free handler (default 65 536). Pub/sub cannot slow the publisher
+   * down: beyond this the subscriber is a slow consumer and new messages are dropped, with a warning saying how
+   * many. Use a list or a stream to keep every message.
+   */
+  readonly maxPending?: number;
 }
 
 /** Dead letters of lists and streams: rejected messages, and nacked ones once `maxDeliveries` is reached. */
@@ -116,7 +122,7 @@ export function validateSubscription(name: string, options: RedisSubscribeOption
   if (!kinds.includes(kind)) throw new ConfigurationError(`${where}: kind must be one of ${kinds.join(", ")}, got ${String(kind)}`);
   const all = options as Record<string, unknown>;
   const allowed: Record<RedisKind, readonly string[]> = {
-    channel: ["kind", "pattern"],
+    channel: ["kind", "pattern", "maxPending"],
     list: ["kind", "deadLetter", "maxDeliveries"],
     stream: ["kind", "group", "consumer", "startId", "claim", "deadLetter", "maxDeliveries"],
   };
@@ -129,6 +135,7 @@ export function validateSubscription(name: string, options: RedisSubscribeOption
     throw new ConfigurationError(`${where}: Redis pub/sub cannot consume batches; use a list or a stream`);
   }
   positive(where, "maxDeliveries", all.maxDeliveries);
+  validateMaxPending(where, all.maxPending);
   if (options.kind === "stream") {
     if (options.startId !== undefined && options.startId !== "$" && options.startId !== "0") throw new ConfigurationError(`${where}: startId must be "$" or "0"`);
     if (options.claim !== undefined) {

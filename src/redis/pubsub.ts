@@ -2,7 +2,10 @@ import type { Redis } from "ioredis";
 import type { Delivery, Settlement } from "../core/index.js";
 import { toIncoming, type RedisRawMessage } from "./message.js";
 
-/** Hands pushed messages to one subscription, at most `concurrency` at a time, in arrival order. */
+/**
+ * Hands pushed messages to one subscription, at most `concurrency` at a time, in arrival order. Pub/sub cannot
+ * slow the server down: beyond `maxPending` waiting messages new ones are dropped (`onDrop`), not queued.
+ */
 export class Dispatcher {
   #queue: RedisRawMessage[] = [];
   #inFlight = 0;
@@ -13,10 +16,16 @@ export class Dispatcher {
     private readonly concurrency: number,
     private readonly deliver: (delivery: Delivery<RedisRawMessage>) => Promise<void>,
     private readonly settle: (settlement: Settlement) => void,
+    private readonly maxPending: number,
+    private readonly onDrop: () => void,
   ) {}
 
   push(raw: RedisRawMessage): void {
     if (this.#closed) return;
+    if (this.#queue.length >= this.maxPending) {
+      this.onDrop();
+      return;
+    }
     this.#queue.push(raw);
     this.#pump();
   }

@@ -1,11 +1,14 @@
 import { randomUUID } from "node:crypto";
 import type { Redis, RedisOptions } from "ioredis";
 import {
+  DEFAULT_MAX_PENDING,
+  DropReporter,
   NoRespondersError,
   NotConnectedError,
   type DeliveryHandler,
   type Logger,
   type PublishCommand,
+  type Settlement,
   type SubscriptionSpec,
   type Transport,
   type TransportCapabilities,
@@ -85,15 +88,21 @@ export class RedisTransport implements Transport<RedisSubscribeOptions, RedisPub
       await poller.start();
       stop = () => poller.stop();
     } else {
-      const dispatcher = new Dispatcher(spec.concurrency, handler, (settlement) => {
+      const maxPending = options.maxPending ?? DEFAULT_MAX_PENDING;
+      const drops = new DropReporter((dropped) =>
+        this.#settings.logger().warn(`subscriber "${spec.name}" is a slow consumer: dropped ${dropped} pub/sub message(s) on "${spec.destination}" (maxPending ${maxPending} waiting for a handler)`, { dropped, maxPending }),
+      );
+      const onSettle = (settlement: Settlement): void => {
         if (settlement.kind === "nack" && settlement.requeue) {
           this.#settings.logger().warn("Redis pub/sub cannot redeliver: the nack changes nothing (use a list or a stream)", { destination: spec.destination });
         }
-      });
+      };
+      const dispatcher = new Dispatcher(spec.concurrency, handler, onSettle, maxPending, () => drops.drop());
       const remove = await this.#channels!.add(spec.destination, options.pattern === true, dispatcher);
       stop = async (closing) => {
         await remove();
         if (!closing) await dispatcher.handedOver();
+        drops.close();
         const dropped = dispatcher.close();
         if (dropped > 0) this.#settings.logger().warn(`closing dropped ${dropped} pub/sub messages that were not handled yet`, { destination: spec.destination });
       };
