@@ -6,6 +6,7 @@ import { describeLifecycle } from "../conformance/lifecycle.case.js";
 import { describeMiddlewareOrder } from "../conformance/middleware-order.case.js";
 import { describePublish } from "../conformance/publish.case.js";
 import { describeRequestReply } from "../conformance/request-reply.case.js";
+import { describeSlowConsumer } from "../conformance/slow-consumer.case.js";
 import { confluentHarness, deleteRunTopics } from "./harness.js";
 
 // Every shared suite, unchanged, against the real Kafka (scripts/kafka.sh) through librdkafka.
@@ -17,6 +18,7 @@ describe("confluent broker conformance", () => {
   describeMiddlewareOrder(confluentHarness);
   describeCodecsAndValidation(confluentHarness);
   describeLifecycle(confluentHarness);
+  describeSlowConsumer(confluentHarness);
 });
 
 afterAll(deleteRunTopics, 30_000);

@@ -50,6 +50,13 @@ export interface BrokerHarness {
     /** A header a dead-lettered message carries with its original destination, if the broker adds one. */
     readonly originHeader?: string;
   };
+  /**
+   * At-most-once subscriptions the server cannot slow down (NATS core, Redis pub/sub, MQTT): the subscriber
+   * options that bound what waits for a handler. Absent where the server paces the subscriber.
+   */
+  readonly slowConsumer?: {
+    subscriberOptions(maxPending: number): Record<string, unknown>;
+  };
   /** What a request to a destination nobody consumes fails with. */
   readonly noResponders: "NoRespondersError" | "RequestTimeoutError";
   /** Resolves once the broker's started subscriptions receive (partition assignment, queue binding, ...). */
@@ -121,12 +128,14 @@ export interface Received<T> {
 }
 
 /** Requirements a test may declare; unmet ones skip it with the reason in its title. */
-export type Need = "batchPublish" | "batchConsume" | "consumerGroups" | "redelivery" | "requestReply" | "deadLetter";
+export type Need = "batchPublish" | "batchConsume" | "consumerGroups" | "redelivery" | "requestReply" | "deadLetter" | "slowConsumer";
 
 function unmet(harness: BrokerHarness, needs: readonly Need[]): string | undefined {
   for (const need of needs) {
     if (need === "deadLetter") {
       if (harness.deadLetter === undefined) return `the ${harness.name} harness has no deadLetter hook`;
+    } else if (need === "slowConsumer") {
+      if (harness.slowConsumer === undefined) return `${harness.name} subscribers are paced by the broker (backpressure or acknowledgements), not bounded locally`;
     } else if (need === "requestReply") {
       if (harness.capabilities.requestReply === "none") return `${harness.name} has no request/reply`;
     } else if (!harness.capabilities[need]) {

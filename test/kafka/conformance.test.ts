@@ -6,6 +6,7 @@ import { describeLifecycle } from "../conformance/lifecycle.case.js";
 import { describeMiddlewareOrder } from "../conformance/middleware-order.case.js";
 import { describePublish } from "../conformance/publish.case.js";
 import { describeRequestReply } from "../conformance/request-reply.case.js";
+import { describeSlowConsumer } from "../conformance/slow-consumer.case.js";
 import { deleteRunTopics, kafkaHarness } from "./harness.js";
 
 // Every shared suite, unchanged, against the real Kafka (scripts/kafka.sh).
@@ -17,6 +18,7 @@ describe("kafka broker conformance", () => {
   describeMiddlewareOrder(kafkaHarness);
   describeCodecsAndValidation(kafkaHarness);
   describeLifecycle(kafkaHarness);
+  describeSlowConsumer(kafkaHarness);
 });
 
 afterAll(deleteRunTopics, 30_000);

@@ -6,6 +6,7 @@ import { describeLifecycle } from "../conformance/lifecycle.case.js";
 import { describeMiddlewareOrder } from "../conformance/middleware-order.case.js";
 import { describePublish } from "../conformance/publish.case.js";
 import { describeRequestReply } from "../conformance/request-reply.case.js";
+import { describeSlowConsumer } from "../conformance/slow-consumer.case.js";
 import { memoryHarness } from "./harness.js";
 
 // Every shared suite, unchanged, against the in-process broker (the harness is shared with telemetry.test.ts).
@@ -17,4 +18,5 @@ describe("memory broker conformance", () => {
   describeMiddlewareOrder(memoryHarness);
   describeCodecsAndValidation(memoryHarness);
   describeLifecycle(memoryHarness);
+  describeSlowConsumer(memoryHarness);
 });

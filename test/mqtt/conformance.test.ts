@@ -6,6 +6,7 @@ import { describeLifecycle } from "../conformance/lifecycle.case.js";
 import { describeMiddlewareOrder } from "../conformance/middleware-order.case.js";
 import { describePublish } from "../conformance/publish.case.js";
 import { describeRequestReply } from "../conformance/request-reply.case.js";
+import { describeSlowConsumer } from "../conformance/slow-consumer.case.js";
 import { mqttHarness } from "./harness.js";
 
 // Every shared suite, unchanged, against the real Mosquitto server.
@@ -17,4 +18,5 @@ describe("mqtt broker conformance", () => {
   describeMiddlewareOrder(mqttHarness);
   describeCodecsAndValidation(mqttHarness);
   describeLifecycle(mqttHarness);
+  describeSlowConsumer(mqttHarness);
 });

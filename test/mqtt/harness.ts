@@ -32,6 +32,7 @@ export const mqttHarness: BrokerHarness = {
   destination: (label) => `postline-test/${run}/${label}/${randomUUID().slice(0, 8)}`,
   // A shared-subscription group name is one topic level: the suites' unique names contain "/".
   subscriberOptions: ({ group }) => (group === undefined ? {} : { group: group.replaceAll("/", "_") }),
+  slowConsumer: { subscriberOptions: (maxPending) => ({ maxPending }) },
   noResponders: "NoRespondersError",
   settleDelayMs: 100,
   timeoutMs: 5_000,

@@ -199,35 +199,7 @@ describe("mqtt: topics, QoS and MQTT 5 properties", () => {
   });
 });
 
-describe("mqtt: slow consumers", () => {
-  it("keep at most maxPending messages waiting, drop the rest and say how many", async () => {
-    const logger = new RecordingLogger();
-    const service = broker({ logger });
-    const producer = broker();
-    const destination = topic("slow");
-    const got = new Collector<number>(10_000);
-    const gate = deferred<void>();
-    service.subscriber(destination, { maxPending: 5 }).handle(async (n: number) => {
-      got.push(n);
-      await gate.promise;
-    });
-    await service.start();
-    await producer.start();
-    for (let n = 0; n < 20; n += 1) await producer.publish(n, destination);
-    await got.count(1);
-    // One message is in the handler and five wait; the other fourteen were dropped on arrival (already acknowledged).
-    await waitFor(() => logger.entries.some((entry) => entry.message.includes("slow consumer")), 5_000, "the slow-consumer warning");
-    // Every message has reached the process (loopback) before the handler frees a place in the queue.
-    await sleep(300);
-    gate.resolve();
-    await got.count(6);
-    await sleep(200);
-    expect(got.items).toEqual([0, 1, 2, 3, 4, 5]);
-    await service.close();
-    const reported = logger.entries.filter((entry) => entry.message.includes("slow consumer")).reduce((total, entry) => total + Number(entry.fields?.dropped ?? 0), 0);
-    expect(reported).toBe(14);
-  });
-
+describe("mqtt: maxPending", () => {
   it("maxPending must be a whole number above zero", () => {
     const b = broker();
     expect(() => b.subscriber(topic("bad"), { maxPending: 0 })).toThrow(ConfigurationError);

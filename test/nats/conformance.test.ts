@@ -6,6 +6,7 @@ import { describeLifecycle } from "../conformance/lifecycle.case.js";
 import { describeMiddlewareOrder } from "../conformance/middleware-order.case.js";
 import { describePublish } from "../conformance/publish.case.js";
 import { describeRequestReply } from "../conformance/request-reply.case.js";
+import { describeSlowConsumer } from "../conformance/slow-consumer.case.js";
 import { deleteTestStreams, natsCoreHarness, natsJetStreamHarness } from "./harness.js";
 
 afterAll(deleteTestStreams);
@@ -21,5 +22,6 @@ for (const harness of [natsCoreHarness, natsJetStreamHarness]) {
     describeMiddlewareOrder(harness);
     describeCodecsAndValidation(harness);
     describeLifecycle(harness);
+    describeSlowConsumer(harness);
   });
 }

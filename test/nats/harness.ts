@@ -36,6 +36,7 @@ export const natsCoreHarness: BrokerHarness = {
   createRouter: (options) => new NatsRouter({ ...options, middlewares: options.middlewares as AnyMiddlewares }),
   destination: (label) => `plc.${run}.${label}.${unique()}`,
   subscriberOptions: ({ group }) => (group === undefined ? {} : { group }),
+  slowConsumer: { subscriberOptions: (maxPending) => ({ maxPending }) },
   noResponders: "NoRespondersError",
   settleDelayMs: 100,
   timeoutMs: 5_000,

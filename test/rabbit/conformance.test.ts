@@ -6,6 +6,7 @@ import { describeLifecycle } from "../conformance/lifecycle.case.js";
 import { describeMiddlewareOrder } from "../conformance/middleware-order.case.js";
 import { describePublish } from "../conformance/publish.case.js";
 import { describeRequestReply } from "../conformance/request-reply.case.js";
+import { describeSlowConsumer } from "../conformance/slow-consumer.case.js";
 import { cleanupRun, rabbitHarness } from "./harness.js";
 
 // Every shared suite, unchanged, against the RabbitMQ server on this machine.
@@ -18,4 +19,5 @@ describe("rabbit broker conformance", () => {
   describeMiddlewareOrder(rabbitHarness);
   describeCodecsAndValidation(rabbitHarness);
   describeLifecycle(rabbitHarness);
+  describeSlowConsumer(rabbitHarness);
 });

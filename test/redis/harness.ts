@@ -74,7 +74,7 @@ function harness(kind: RedisKind): BrokerHarness {
       return { kind: "stream", group: group ?? uniqueName("own-group") };
     },
     ...(kind === "channel"
-      ? {}
+      ? { slowConsumer: { subscriberOptions: (maxPending: number) => ({ maxPending }) } }
       : {
           deadLetter: {
             subscriberOptions: (target: string, { maxDeliveries }: { readonly maxDeliveries?: number }) => ({ deadLetter: target, maxDeliveries }),

@@ -7,6 +7,7 @@ import { describeLifecycle } from "../conformance/lifecycle.case.js";
 import { describeMiddlewareOrder } from "../conformance/middleware-order.case.js";
 import { describePublish } from "../conformance/publish.case.js";
 import { describeRequestReply } from "../conformance/request-reply.case.js";
+import { describeSlowConsumer } from "../conformance/slow-consumer.case.js";
 import { describeFaststreamTelemetry } from "../conformance/telemetry-faststream.case.js";
 import { describeTelemetry } from "../conformance/telemetry.case.js";
 import { cleanupRedis, withTelemetry, redisTelemetryHarness } from "./harness.js";
@@ -23,6 +24,7 @@ export function describeConformance(harness: BrokerHarness): void {
     describeMiddlewareOrder(harness);
     describeCodecsAndValidation(harness);
     describeLifecycle(harness);
+    describeSlowConsumer(harness);
   });
 }
 
