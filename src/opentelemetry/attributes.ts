@@ -19,14 +19,15 @@ export interface AttributeSink {
 }
 
 /**
- * The sampling-relevant attributes, which the conventions say to give at span creation (so a sampler sees
- * them): system, operation, destination, partition, consumer group, server. Built as one object per span.
+ * The sampling-relevant attributes of a current-mode span (`send`, `create`, `process`), which the conventions
+ * say to give at span creation so a sampler sees them: system, operation, destination, partition, consumer
+ * group, server. Built as one object per span.
  */
-function creation(settings: AttributeSettings, facts: MessagingFacts, server: ServerAddress | undefined, operationName: string, operationType: string): Attributes {
+export function creationAttributes(settings: AttributeSettings, facts: MessagingFacts, server: ServerAddress | undefined, operation: "send" | "create" | "process"): Attributes {
   const attributes: Attributes = {
     [ATTR.systemName]: settings.system,
-    [ATTR.operationName]: operationName,
-    [ATTR.operationType]: operationType,
+    [ATTR.operationName]: operation,
+    [ATTR.operationType]: operation,
     [ATTR.destinationName]: facts.destinationName,
   };
   if (settings.duplicatePrevious) attributes[ATTR_PREVIOUS.system] = settings.system;
@@ -42,9 +43,10 @@ function creation(settings: AttributeSettings, facts: MessagingFacts, server: Se
 
 /**
  * Everything else is set on the started span: the SDK validates creation attributes twice (once for the
- * sampler, once for the span) and attributes set later once, and this runs twice per message.
+ * sampler, once for the span) and attributes set later once, and this runs twice per message. A batch
+ * carries its size; a single message its ids and body size (per-message ids of a batch go on its links).
  */
-function afterStart(span: AttributeSink, settings: AttributeSettings, facts: MessagingFacts): void {
+export function setMessageAttributes(span: AttributeSink, settings: AttributeSettings, facts: MessagingFacts, messages: readonly (IncomingMessage | OutgoingMessage)[], batch: boolean): void {
   const dup = settings.duplicatePrevious;
   if (facts.temporary === true) span.setAttribute(ATTR.destinationTemporary, true);
   if (facts.messageKey !== undefined) {
@@ -67,38 +69,11 @@ function afterStart(span: AttributeSink, settings: AttributeSettings, facts: Mes
     span.setAttribute(ATTR.rabbitDeliveryTag, facts.deliveryTag);
     if (dup) span.setAttribute(ATTR_PREVIOUS.rabbitDeliveryTag, facts.deliveryTag);
   }
-}
-
-/** `send` (single or batch) and `create` spans in current mode: the creation attributes. */
-export function sendAttributes(settings: AttributeSettings, facts: MessagingFacts, server: ServerAddress | undefined, operation: "send" | "create"): Attributes {
-  return creation(settings, facts, server, operation, operation);
-}
-
-/** The rest of a `send` or `create` span's attributes, once it started. */
-export function setSendAttributes(span: AttributeSink, settings: AttributeSettings, facts: MessagingFacts, messages: readonly OutgoingMessage[], batch: boolean): void {
-  afterStart(span, settings, facts);
   const first = messages[0];
   if (batch) {
     span.setAttribute(ATTR.batchMessageCount, messages.length);
   } else if (first !== undefined) {
-    span.setAttribute(ATTR.messageId, first.messageId);
-    span.setAttribute(ATTR.conversationId, first.correlationId);
-    span.setAttribute(ATTR.bodySize, first.body.byteLength);
-  }
-}
-
-/** `process` spans in current mode: the creation attributes. */
-export function processAttributes(settings: AttributeSettings, facts: MessagingFacts, server: ServerAddress | undefined): Attributes {
-  return creation(settings, facts, server, "process", "process");
-}
-
-/** The rest of a `process` span's attributes; per-message ids of a batch go on its links instead. */
-export function setProcessAttributes(span: AttributeSink, settings: AttributeSettings, facts: MessagingFacts, messages: readonly IncomingMessage[], batch: boolean): void {
-  afterStart(span, settings, facts);
-  const first = messages[0];
-  if (batch) {
-    span.setAttribute(ATTR.batchMessageCount, messages.length);
-  } else if (first !== undefined) {
+    // Incoming messages from other clients may have no ids; outgoing ones always do.
     if (first.messageId !== undefined) span.setAttribute(ATTR.messageId, first.messageId);
     if (first.correlationId !== undefined) span.setAttribute(ATTR.conversationId, first.correlationId);
     span.setAttribute(ATTR.bodySize, first.body.byteLength);

@@ -26,10 +26,8 @@ import {
   faststreamDestination,
   faststreamPublishAttributes,
   faststreamSpanName,
-  processAttributes,
-  sendAttributes,
-  setProcessAttributes,
-  setSendAttributes,
+  creationAttributes,
+  setMessageAttributes,
   type AttributeSettings,
 } from "./attributes.js";
 import { outgoingBaggage } from "./baggage.js";
@@ -176,8 +174,8 @@ export class TelemetryMiddleware<BrokerKind extends string = string> implements 
       const message = command.messages[0]!;
       const userContext = this.#userCreationContext(message.headers);
       const links = userContext === undefined ? undefined : [{ context: userContext }];
-      span = this.#tracer.startSpan(currentSpanName("send", facts), { kind: SpanKind.PRODUCER, startTime: hrTimeAt(started), attributes: sendAttributes(this.#settings, facts, server, "send"), links }, active);
-      setSendAttributes(span, this.#settings, facts, command.messages, false);
+      span = this.#tracer.startSpan(currentSpanName("send", facts), { kind: SpanKind.PRODUCER, startTime: hrTimeAt(started), attributes: creationAttributes(this.#settings, facts, server, "send"), links }, active);
+      setMessageAttributes(span, this.#settings, facts, command.messages, false);
       spanContext = trace.setSpan(outgoing, span);
       if (userContext === undefined) this.#inject(spanContext, message.headers);
     } else {
@@ -189,14 +187,14 @@ export class TelemetryMiddleware<BrokerKind extends string = string> implements 
           links.push({ context: userContext });
           continue;
         }
-        const create = this.#tracer.startSpan(currentSpanName("create", facts), { kind: SpanKind.PRODUCER, startTime: clock(), attributes: sendAttributes(this.#settings, facts, server, "create") }, active);
-        setSendAttributes(create, this.#settings, facts, [message], false);
+        const create = this.#tracer.startSpan(currentSpanName("create", facts), { kind: SpanKind.PRODUCER, startTime: clock(), attributes: creationAttributes(this.#settings, facts, server, "create") }, active);
+        setMessageAttributes(create, this.#settings, facts, [message], false);
         this.#inject(trace.setSpan(outgoing, create), message.headers);
         links.push({ context: create.spanContext() });
         create.end(clock());
       }
-      span = this.#tracer.startSpan(currentSpanName("send", facts), { kind: SpanKind.CLIENT, startTime: hrTimeAt(started), attributes: sendAttributes(this.#settings, facts, server, "send"), links }, active);
-      setSendAttributes(span, this.#settings, facts, command.messages, true);
+      span = this.#tracer.startSpan(currentSpanName("send", facts), { kind: SpanKind.CLIENT, startTime: hrTimeAt(started), attributes: creationAttributes(this.#settings, facts, server, "send"), links }, active);
+      setMessageAttributes(span, this.#settings, facts, command.messages, true);
     }
     if (this.#options.publishHook !== undefined) this.#hook(() => this.#options.publishHook?.(span, command));
     const destination = facts.temporary === true ? undefined : facts.destinationName;
@@ -231,8 +229,8 @@ export class TelemetryMiddleware<BrokerKind extends string = string> implements 
       }
       parent = withBaggageOf(active, mergeBaggage(baggages));
     }
-    const span = this.#tracer.startSpan(currentSpanName("process", facts), { kind: SpanKind.CONSUMER, startTime: hrTimeAt(started), attributes: processAttributes(this.#settings, facts, server), links: links.length > 0 ? links : undefined }, parent);
-    setProcessAttributes(span, this.#settings, facts, messages, message.batch);
+    const span = this.#tracer.startSpan(currentSpanName("process", facts), { kind: SpanKind.CONSUMER, startTime: hrTimeAt(started), attributes: creationAttributes(this.#settings, facts, server, "process"), links: links.length > 0 ? links : undefined }, parent);
+    setMessageAttributes(span, this.#settings, facts, messages, message.batch);
     if (this.#options.consumeHook !== undefined) this.#hook(() => this.#options.consumeHook?.(span, message.message));
     const metrics = this.#processMetricSet(message, facts, server?.address, () => {
       const attributes: Attributes = { [ATTR.systemName]: this.#settings.system, [ATTR.operationName]: "process" };
