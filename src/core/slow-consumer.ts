@@ -16,17 +16,26 @@ export function validateMaxPending(where: string, value: unknown): void {
 }
 
 /**
- * Reports a slow consumer's drops: the first one at once, then at most every `intervalMs` with the count
- * since the last report, so a sustained overload is one line per interval rather than one per message.
+ * The bound of one at-most-once subscription and the report of its drops: the first drop is reported at
+ * once, then at most every `intervalMs` with the count since the last report, so a sustained overload is one
+ * line per interval rather than one per message.
  */
 export class DropReporter {
+  /** How many received messages may wait for a handler: the subscriber's `maxPending`, or the default. */
+  readonly maxPending: number;
   #dropped = 0;
   #timer: NodeJS.Timeout | undefined;
 
   constructor(
-    private readonly report: (dropped: number) => void,
+    private readonly subscription: { readonly name: string; readonly destination: string },
+    maxPending: number | undefined,
+    /** What the messages are, for the warning ("NATS", "pub/sub", "MQTT"). */
+    private readonly what: string,
+    private readonly warn: (message: string, fields: Record<string, unknown>) => void,
     private readonly intervalMs = 5_000,
-  ) {}
+  ) {
+    this.maxPending = maxPending ?? DEFAULT_MAX_PENDING;
+  }
 
   drop(): void {
     this.#dropped += 1;
@@ -45,7 +54,8 @@ export class DropReporter {
   #flush(): void {
     const dropped = this.#dropped;
     this.#dropped = 0;
-    this.report(dropped);
+    const { name, destination } = this.subscription;
+    this.warn(`subscriber "${name}" is a slow consumer: dropped ${dropped} ${this.what} message(s) on "${destination}" (maxPending ${this.maxPending} waiting for a handler)`, { dropped, maxPending: this.maxPending });
   }
 
   #arm(): void {

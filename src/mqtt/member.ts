@@ -1,5 +1,5 @@
 import type { IPublishPacket } from "mqtt";
-import type { DeliveryHandler, IncomingMessage, Settlement } from "../core/index.js";
+import type { DeliveryHandler, DropReporter, IncomingMessage, Settlement } from "../core/index.js";
 
 /**
  * One Postline subscriber on one server subscription: a local queue (at most `maxPending` long) handed to the
@@ -15,15 +15,14 @@ export class Member {
     private readonly concurrency: number,
     private readonly handler: DeliveryHandler<IPublishPacket>,
     private readonly settle: (message: IncomingMessage<IPublishPacket>, settlement: Settlement) => Promise<void>,
-    /** Beyond this many waiting messages new ones are dropped (`onDrop`): they were acknowledged on receipt. */
-    private readonly maxPending: number,
-    private readonly onDrop: () => void,
+    /** Beyond its `maxPending` waiting messages new ones are dropped and counted: they were acknowledged on receipt. */
+    private readonly drops: DropReporter,
   ) {}
 
   push(message: IncomingMessage<IPublishPacket>): void {
     if (this.#stopped) return;
-    if (this.#queue.length >= this.maxPending) {
-      this.onDrop();
+    if (this.#queue.length >= this.drops.maxPending) {
+      this.drops.drop();
       return;
     }
     this.#queue.push(message);

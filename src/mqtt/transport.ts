@@ -2,7 +2,6 @@ import { randomUUID } from "node:crypto";
 import type { IClientOptions, IClientPublishOptions, IPublishPacket, MqttClient } from "mqtt";
 import {
   ConfigurationError,
-  DEFAULT_MAX_PENDING,
   DropReporter,
   FeatureNotSupportedError,
   NoRespondersError,
@@ -126,11 +125,8 @@ export class MqttTransport implements Transport<MqttSubscribeOptions, MqttPublis
       if (subscribed.members.length === 0) this.#forget(filter, subscribed);
       throw error;
     }
-    const maxPending = spec.options.maxPending ?? DEFAULT_MAX_PENDING;
-    const drops = new DropReporter((dropped) =>
-      this.#settings.log.to?.warn(`subscriber "${spec.name}" is a slow consumer: dropped ${dropped} MQTT message(s) on "${spec.destination}" (maxPending ${maxPending} waiting for a handler)`, { dropped, maxPending }),
-    );
-    const member = new Member(spec.concurrency, handler, (message, settlement) => this.#settle(spec.name, message, settlement), maxPending, () => drops.drop());
+    const drops = new DropReporter(spec, spec.options.maxPending, "MQTT", (message, fields) => this.#settings.log.to?.warn(message, fields));
+    const member = new Member(spec.concurrency, handler, (message, settlement) => this.#settle(spec.name, message, settlement), drops);
     subscribed.members.push(member);
     return {
       stop: async () => {

@@ -1,6 +1,6 @@
 import type { ConsumerMessages, JsMsg } from "@nats-io/jetstream";
 import type { Msg, NatsConnection } from "@nats-io/transport-node";
-import { DEFAULT_MAX_PENDING, DropReporter, type DeliveryHandler, type Logger, type Settlement, type SubscriptionSpec, type TransportSubscription } from "../core/index.js";
+import { DropReporter, type DeliveryHandler, type Logger, type Settlement, type SubscriptionSpec, type TransportSubscription } from "../core/index.js";
 import { Dispatcher } from "./dispatcher.js";
 import type { JetStream } from "./jetstream.js";
 import { toIncoming, type NatsRaw } from "./message.js";
@@ -11,15 +11,12 @@ const settleNothing = (): Promise<void> => Promise.resolve();
 
 export async function subscribeCore(nc: NatsConnection, spec: SubscriptionSpec<NatsCoreSubscribeOptions>, handler: DeliveryHandler<NatsRaw>, logger: Logger): Promise<TransportSubscription> {
   const dispatcher = new Dispatcher<Msg>(spec.concurrency, spec.batch, (msgs) => handler({ messages: msgs.map(toIncoming), settle: settleNothing }));
-  const maxPending = spec.options.maxPending ?? DEFAULT_MAX_PENDING;
-  const drops = new DropReporter((dropped) =>
-    logger.warn(`subscriber "${spec.name}" is a slow consumer: dropped ${dropped} NATS message(s) on "${spec.destination}" (maxPending ${maxPending} waiting for a handler)`, { dropped, maxPending }),
-  );
+  const drops = new DropReporter(spec, spec.options.maxPending, "NATS", (message, fields) => logger.warn(message, fields));
   const subscription = nc.subscribe(spec.destination, {
     ...(spec.options.group === undefined ? {} : { queue: spec.options.group }),
     callback: (error, msg) => {
       if (error !== null) logger.error(`subscriber "${spec.name}": the NATS subscription to "${spec.destination}" failed`, { error });
-      else if (dispatcher.queued >= maxPending) drops.drop();
+      else if (dispatcher.queued >= drops.maxPending) drops.drop();
       else dispatcher.push(msg);
     },
   });

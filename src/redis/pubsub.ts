@@ -1,10 +1,10 @@
 import type { Redis } from "ioredis";
-import type { Delivery, Settlement } from "../core/index.js";
+import type { Delivery, DropReporter, Settlement } from "../core/index.js";
 import { toIncoming, type RedisRawMessage } from "./message.js";
 
 /**
  * Hands pushed messages to one subscription, at most `concurrency` at a time, in arrival order. Pub/sub cannot
- * slow the server down: beyond `maxPending` waiting messages new ones are dropped (`onDrop`), not queued.
+ * slow the server down: beyond `maxPending` waiting messages new ones are dropped (and counted), not queued.
  */
 export class Dispatcher {
   #queue: RedisRawMessage[] = [];
@@ -16,14 +16,13 @@ export class Dispatcher {
     private readonly concurrency: number,
     private readonly deliver: (delivery: Delivery<RedisRawMessage>) => Promise<void>,
     private readonly settle: (settlement: Settlement) => void,
-    private readonly maxPending: number,
-    private readonly onDrop: () => void,
+    private readonly drops: DropReporter,
   ) {}
 
   push(raw: RedisRawMessage): void {
     if (this.#closed) return;
-    if (this.#queue.length >= this.maxPending) {
-      this.onDrop();
+    if (this.#queue.length >= this.drops.maxPending) {
+      this.drops.drop();
       return;
     }
     this.#queue.push(raw);

@@ -1,7 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Redis, RedisOptions } from "ioredis";
 import {
-  DEFAULT_MAX_PENDING,
   DropReporter,
   NoRespondersError,
   NotConnectedError,
@@ -88,16 +87,13 @@ export class RedisTransport implements Transport<RedisSubscribeOptions, RedisPub
       await poller.start();
       stop = () => poller.stop();
     } else {
-      const maxPending = options.maxPending ?? DEFAULT_MAX_PENDING;
-      const drops = new DropReporter((dropped) =>
-        this.#settings.logger().warn(`subscriber "${spec.name}" is a slow consumer: dropped ${dropped} pub/sub message(s) on "${spec.destination}" (maxPending ${maxPending} waiting for a handler)`, { dropped, maxPending }),
-      );
+      const drops = new DropReporter(spec, options.maxPending, "pub/sub", (message, fields) => this.#settings.logger().warn(message, fields));
       const onSettle = (settlement: Settlement): void => {
         if (settlement.kind === "nack" && settlement.requeue) {
           this.#settings.logger().warn("Redis pub/sub cannot redeliver: the nack changes nothing (use a list or a stream)", { destination: spec.destination });
         }
       };
-      const dispatcher = new Dispatcher(spec.concurrency, handler, onSettle, maxPending, () => drops.drop());
+      const dispatcher = new Dispatcher(spec.concurrency, handler, onSettle, drops);
       const remove = await this.#channels!.add(spec.destination, options.pattern === true, dispatcher);
       stop = async (closing) => {
         await remove();
