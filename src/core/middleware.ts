@@ -30,19 +30,19 @@ export type ConsumeChain = (context: MessageContext, inner: () => Promise<void>)
 export function composeConsume(middlewares: readonly Middleware<string>[]): ConsumeChain {
   const scopes = middlewares.filter((middleware) => middleware.consume !== undefined);
   if (scopes.length === 0) return (_context, inner) => inner();
-  return (context, inner) => {
-    const dispatch = (index: number): Promise<void> => {
-      const middleware = scopes[index];
-      if (middleware === undefined) return inner();
-      let called = false;
-      return middleware.consume!(context, () => {
-        if (called) return Promise.reject(new Error("a consume middleware called next() twice"));
-        called = true;
-        return dispatch(index + 1);
-      });
-    };
-    return dispatch(0);
-  };
+  return (context, inner) => runConsumeScope(scopes, 0, context, inner);
+}
+
+/** One scope of a delivery: its `next` (the one closure a scope needs per delivery) runs the scope after it. */
+function runConsumeScope(scopes: readonly Middleware<string>[], index: number, context: MessageContext, inner: () => Promise<void>): Promise<void> {
+  const middleware = scopes[index];
+  if (middleware === undefined) return inner();
+  let called = false;
+  return middleware.consume!(context, () => {
+    if (called) return Promise.reject(new Error("a consume middleware called next() twice"));
+    called = true;
+    return runConsumeScope(scopes, index + 1, context, inner);
+  });
 }
 
 /** Runs `publish` scopes outermost first, ending in `send`. */

@@ -6,6 +6,8 @@ import { currentContext } from "../core/index.js";
  * `locals`, so that the lookup on every outgoing message allocates nothing when no handler changed baggage.
  */
 const overrides = new WeakMap<object, BaggageOverride>();
+/** Until a handler first calls `updateBaggage`, outgoing messages need not look for an override at all. */
+let anyOverride = false;
 
 interface BaggageOverride {
   readonly baggage: Baggage;
@@ -60,14 +62,20 @@ export function updateBaggage(changes: BaggageChanges, options: { replace?: bool
   const base = previous !== undefined && previous.baggage === outgoingBaggage() ? previous.base : active;
   const override: BaggageOverride = { baggage: apply(outgoingBaggage(), changes, options.replace ?? false), base };
   overrides.set(message, override);
+  anyOverride = true;
   return true;
+}
+
+/** The handler's baggage update that applies where `activeContext` is active, if there is one. */
+export function baggageOverride(activeContext: Context): Baggage | undefined {
+  if (!anyOverride) return undefined;
+  const message = currentContext();
+  const override = message === undefined ? undefined : overrides.get(message);
+  // Inside a `withBaggage` scope the active baggage is a new object: the explicit scope is more specific.
+  return override !== undefined && override.base === propagation.getBaggage(activeContext) ? override.baggage : undefined;
 }
 
 /** Baggage for an outgoing message: a handler's update wins, unless a `withBaggage` scope is active. */
 export function outgoingBaggage(activeContext: Context = context.active()): Baggage | undefined {
-  const active = propagation.getBaggage(activeContext);
-  const message = currentContext();
-  const override = message === undefined ? undefined : overrides.get(message);
-  // Inside a `withBaggage` scope the active baggage is a new object: the explicit scope is more specific.
-  return override !== undefined && override.base === active ? override.baggage : active;
+  return baggageOverride(activeContext) ?? propagation.getBaggage(activeContext);
 }

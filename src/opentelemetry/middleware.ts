@@ -17,7 +17,7 @@ import {
   type TextMapPropagator,
   type Tracer,
 } from "@opentelemetry/api";
-import { SettlementSignal, type MessagingFacts, type ServerAddress, type Headers, type IncomingMessage, type MessageContext, type Middleware, type PublishCommand, type PublishNext, type PublishOutcome, type TelemetryProvider } from "../core/index.js";
+import { SettlementSignal, type MessagingFacts, type ServerAddress, type Headers, type IncomingMessage, type MessageContext, type Middleware, type PublishCommand, type PublishNext, type PublishOutcome, type SubscriberInfo, type TelemetryProvider } from "../core/index.js";
 import { ATTR, ATTR_FASTSTREAM, SCHEMA_URL_CURRENT, SCHEMA_URL_FASTSTREAM } from "../core/telemetry/semconv.js";
 import { POSTLINE_VERSION } from "../core/version.js";
 import {
@@ -30,9 +30,10 @@ import {
   setMessageAttributes,
   type AttributeSettings,
 } from "./attributes.js";
-import { outgoingBaggage } from "./baggage.js";
+import { baggageOverride } from "./baggage.js";
 import { clock, hrTimeAt } from "./clock.js";
 import { MessagingMetrics, type MetricAttributeSet } from "./metrics.js";
+import { SpanProfiles, type SpanProfile } from "./span-profile.js";
 import { duplicatePreviousKeys, type SemconvMode, type TelemetryOptions } from "./options.js";
 import { headerGetter, headerSetter, resolvePropagator } from "./propagation.js";
 
@@ -67,8 +68,9 @@ export class TelemetryMiddleware<BrokerKind extends string = string> implements 
   readonly #settings: AttributeSettings;
   readonly #options: TelemetryOptions;
   readonly #metricSets = new Map<string, MetricAttributeSet>();
-  readonly #bySubscription = new WeakMap<object, { destination: string; set: MetricAttributeSet }>();
-  #lastSend: { readonly destination: string | undefined; readonly server: string | undefined; readonly set: MetricAttributeSet } | undefined;
+  readonly #sendProfiles = new SpanProfiles((facts, server) => this.#sendProfile(facts, server));
+  /** Per subscription: a broker-level middleware sees every subscription's messages interleaved. */
+  readonly #processProfiles = new WeakMap<SubscriberInfo, SpanProfiles>();
 
   constructor(provider: TelemetryProvider, options: TelemetryOptions = {}) {
     this.broker = provider.broker as BrokerKind;
@@ -167,14 +169,14 @@ export class TelemetryMiddleware<BrokerKind extends string = string> implements 
     const facts = this.#provider.publishFacts(command);
     const server = serverOf(facts, command.server);
     const outgoing = this.#withOutgoingBaggage(active);
-    const batch = command.kind === "batch";
+    const profile = this.#sendProfiles.get(facts, server);
     let span: Span;
     let spanContext: Context | undefined;
-    if (!batch) {
+    if (command.kind !== "batch") {
       const message = command.messages[0]!;
       const userContext = this.#userCreationContext(message.headers);
       const links = userContext === undefined ? undefined : [{ context: userContext }];
-      span = this.#tracer.startSpan(currentSpanName("send", facts), { kind: SpanKind.PRODUCER, startTime: hrTimeAt(started), attributes: creationAttributes(this.#settings, facts, server, "send"), links }, active);
+      span = this.#tracer.startSpan(profile.name, { kind: SpanKind.PRODUCER, startTime: hrTimeAt(started), attributes: profile.attributes, links }, active);
       setMessageAttributes(span, this.#settings, facts, command.messages, false);
       spanContext = trace.setSpan(outgoing, span);
       if (userContext === undefined) this.#inject(spanContext, message.headers);
@@ -193,13 +195,11 @@ export class TelemetryMiddleware<BrokerKind extends string = string> implements 
         links.push({ context: create.spanContext() });
         create.end(clock());
       }
-      span = this.#tracer.startSpan(currentSpanName("send", facts), { kind: SpanKind.CLIENT, startTime: hrTimeAt(started), attributes: creationAttributes(this.#settings, facts, server, "send"), links }, active);
+      span = this.#tracer.startSpan(profile.name, { kind: SpanKind.CLIENT, startTime: hrTimeAt(started), attributes: profile.attributes, links }, active);
       setMessageAttributes(span, this.#settings, facts, command.messages, true);
     }
     if (this.#options.publishHook !== undefined) this.#hook(() => this.#options.publishHook?.(span, command));
-    const destination = facts.temporary === true ? undefined : facts.destinationName;
-    const metrics = this.#sendMetricSet(destination, server?.address);
-    return { span, context: spanContext ?? trace.setSpan(outgoing, span), metrics, count: command.messages.length };
+    return { span, context: spanContext ?? trace.setSpan(outgoing, span), metrics: profile.metrics, count: command.messages.length };
   }
 
   #startProcess(message: MessageContext, started: number): Operation {
@@ -208,7 +208,8 @@ export class TelemetryMiddleware<BrokerKind extends string = string> implements 
     const facts = this.#provider.consumeFacts(message.message, message.subscriber);
     const server = serverOf(facts, message.subscriber.server);
     let parent: Context;
-    const links: Link[] = [];
+    // Most messages are single and continue their producer's trace: no links, so no array either.
+    let links: Link[] | undefined;
     if (!message.batch) {
       const extracted = this.#extract(active, message.message.headers);
       // Validating the remote context is only needed to link to it; as a parent the SDK checks it itself.
@@ -216,10 +217,11 @@ export class TelemetryMiddleware<BrokerKind extends string = string> implements 
       if (remote === undefined) {
         parent = extracted;
       } else {
-        links.push({ context: remote });
+        links = [{ context: remote }];
         parent = withBaggageOf(active, propagation.getBaggage(extracted));
       }
     } else {
+      links = [];
       const baggages: (Baggage | undefined)[] = [];
       for (const item of messages) {
         const extracted = this.#extract(ROOT_CONTEXT, item.headers);
@@ -229,18 +231,11 @@ export class TelemetryMiddleware<BrokerKind extends string = string> implements 
       }
       parent = withBaggageOf(active, mergeBaggage(baggages));
     }
-    const span = this.#tracer.startSpan(currentSpanName("process", facts), { kind: SpanKind.CONSUMER, startTime: hrTimeAt(started), attributes: creationAttributes(this.#settings, facts, server, "process"), links: links.length > 0 ? links : undefined }, parent);
+    const profile = this.#processProfilesOf(message.subscriber).get(facts, server);
+    const span = this.#tracer.startSpan(profile.name, { kind: SpanKind.CONSUMER, startTime: hrTimeAt(started), attributes: profile.attributes, links: links !== undefined && links.length > 0 ? links : undefined }, parent);
     setMessageAttributes(span, this.#settings, facts, messages, message.batch);
     if (this.#options.consumeHook !== undefined) this.#hook(() => this.#options.consumeHook?.(span, message.message));
-    const metrics = this.#processMetricSet(message, facts, server?.address, () => {
-      const attributes: Attributes = { [ATTR.systemName]: this.#settings.system, [ATTR.operationName]: "process" };
-      if (facts.destinationTemplate !== undefined) attributes[ATTR.destinationTemplate] = facts.destinationTemplate;
-      else attributes[ATTR.destinationName] = facts.destinationName;
-      if (facts.consumerGroup !== undefined) attributes[ATTR.consumerGroupName] = facts.consumerGroup;
-      if (server !== undefined) attributes[ATTR.serverAddress] = server.address;
-      return attributes;
-    });
-    return { span, context: trace.setSpan(parent, span), metrics, count: messages.length };
+    return { span, context: trace.setSpan(parent, span), metrics: profile.metrics, count: messages.length };
   }
 
   // ---- FastStream compatibility (reference/faststream-otel.md §1–4) --------------------------------------
@@ -307,35 +302,39 @@ export class TelemetryMiddleware<BrokerKind extends string = string> implements 
 
   // ---- shared --------------------------------------------------------------------------------------------
 
-  /**
-   * Process metrics are the same for every message of a subscription (its destination, group and server), so
-   * they are looked up by subscription first; messages of a wildcard subscription arrive on many destinations
-   * and fall back to the string key.
-   */
-  #processMetricSet(message: MessageContext, facts: MessagingFacts, server: string | undefined, build: () => Attributes): MetricAttributeSet {
-    const cached = this.#bySubscription.get(message.subscriber);
-    if (cached !== undefined && cached.destination === facts.destinationName) return cached.set;
-    const key = `process\0${facts.destinationTemplate ?? ""}\0${facts.destinationName}\0${facts.consumerGroup ?? ""}\0${server ?? ""}`;
-    const set = this.#metricSet(key, build);
-    this.#bySubscription.set(message.subscriber, { destination: facts.destinationName, set });
-    return set;
-  }
-
-  /**
-   * A publisher usually sends to the same destination over and over: the last set is checked before the
-   * string key is built and looked up.
-   */
-  #sendMetricSet(destination: string | undefined, server: string | undefined): MetricAttributeSet {
-    const last = this.#lastSend;
-    if (last !== undefined && last.destination === destination && last.server === server) return last.set;
-    const set = this.#metricSet(server === undefined ? `send\0${destination ?? ""}` : `send\0${destination ?? ""}\0${server}`, () => {
+  #sendProfile(facts: MessagingFacts, server: ServerAddress | undefined): SpanProfile {
+    // Reply inboxes are temporary and unbounded in number: their metrics leave the destination out.
+    const destination = facts.temporary === true ? undefined : facts.destinationName;
+    const key = `send\0${destination ?? ""}\0${server?.address ?? ""}`;
+    const metrics = this.#metricSet(key, () => {
       const attributes: Attributes = { [ATTR.systemName]: this.#settings.system, [ATTR.operationName]: "send", [ATTR.operationType]: "send" };
       if (destination !== undefined) attributes[ATTR.destinationName] = destination;
-      if (server !== undefined) attributes[ATTR.serverAddress] = server;
+      if (server !== undefined) attributes[ATTR.serverAddress] = server.address;
       return attributes;
     });
-    this.#lastSend = { destination, server, set };
-    return set;
+    return { name: currentSpanName("send", facts), attributes: creationAttributes(this.#settings, facts, server, "send"), metrics };
+  }
+
+  #processProfilesOf(subscription: SubscriberInfo): SpanProfiles {
+    let profiles = this.#processProfiles.get(subscription);
+    if (profiles === undefined) {
+      profiles = new SpanProfiles((facts, server) => this.#processProfile(facts, server));
+      this.#processProfiles.set(subscription, profiles);
+    }
+    return profiles;
+  }
+
+  #processProfile(facts: MessagingFacts, server: ServerAddress | undefined): SpanProfile {
+    const key = `process\0${facts.destinationTemplate ?? ""}\0${facts.destinationName}\0${facts.consumerGroup ?? ""}\0${server?.address ?? ""}`;
+    const metrics = this.#metricSet(key, () => {
+      const attributes: Attributes = { [ATTR.systemName]: this.#settings.system, [ATTR.operationName]: "process" };
+      if (facts.destinationTemplate !== undefined) attributes[ATTR.destinationTemplate] = facts.destinationTemplate;
+      else attributes[ATTR.destinationName] = facts.destinationName;
+      if (facts.consumerGroup !== undefined) attributes[ATTR.consumerGroupName] = facts.consumerGroup;
+      if (server !== undefined) attributes[ATTR.serverAddress] = server.address;
+      return attributes;
+    });
+    return { name: currentSpanName("process", facts), attributes: creationAttributes(this.#settings, facts, server, "process"), metrics };
   }
 
   /** Metric attributes are built once per destination (and group, server): recording reuses them. */
@@ -350,8 +349,8 @@ export class TelemetryMiddleware<BrokerKind extends string = string> implements 
 
   /** A handler's baggage update (`updateBaggage`) applies to what it publishes. */
   #withOutgoingBaggage(active: Context): Context {
-    const baggage = outgoingBaggage(active);
-    return baggage === propagation.getBaggage(active) ? active : withBaggageOf(active, baggage);
+    const override = baggageOverride(active);
+    return override === undefined ? active : withBaggageOf(active, override);
   }
 
   /** A creation context the user already put in the headers; it must not be replaced (semconv rule). */
