@@ -325,7 +325,10 @@ export class TelemetryMiddleware<BrokerKind extends string = string> implements 
   }
 
   #processProfile(facts: MessagingFacts, server: ServerAddress | undefined): SpanProfile {
-    const key = `process\0${facts.destinationTemplate ?? ""}\0${facts.destinationName}\0${facts.consumerGroup ?? ""}\0${server?.address ?? ""}`;
+    // The key must follow the attributes exactly: the message counters keep one total per key, and two totals
+    // with the same attributes (two subjects of one wildcard template) would hide each other when observed.
+    const destination = facts.destinationTemplate === undefined ? `name\0${facts.destinationName}` : `template\0${facts.destinationTemplate}`;
+    const key = `process\0${destination}\0${facts.consumerGroup ?? ""}\0${server?.address ?? ""}`;
     const metrics = this.#metricSet(key, () => {
       const attributes: Attributes = { [ATTR.systemName]: this.#settings.system, [ATTR.operationName]: "process" };
       if (facts.destinationTemplate !== undefined) attributes[ATTR.destinationTemplate] = facts.destinationTemplate;

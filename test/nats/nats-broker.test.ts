@@ -48,6 +48,9 @@ describe("core subjects", () => {
     expect(process.attributes["messaging.destination.template"]).toBe(`${base}.*`);
     expect(process.attributes["messaging.destination.name"]).toBe(`${base}.created`);
     expect(spans.filter((span) => span.name === `process ${base}.>`)).toHaveLength(2);
+    // Metrics name the template, not the subject: both subjects are one series, and one's count must not hide the other's.
+    const consumed = (await otel.metrics()).filter((point) => point.name === "messaging.client.consumed.messages" && point.attributes["messaging.destination.template"] === `${base}.>`);
+    expect(consumed.map((point) => point.value)).toEqual([2]);
   });
 
   test("a request to a subject nobody serves fails at once with NoRespondersError", async () => {
