@@ -29,6 +29,8 @@ export interface HandCalls {
   startProcess(read: Read, extra?: Attributes): HandOperation;
   /** One received message: the context comes from `read`, `handle` runs in the process span. */
   consume(read: Read, handle: () => void, extra?: Attributes): void;
+  /** A whole hop with nothing in between: a send span injecting into a fresh header record, a process span extracting from it. */
+  hop(extra?: Attributes): void;
 }
 
 export interface HandTracing extends HandCalls {
@@ -107,5 +109,16 @@ export function handCalls(providers: { readonly tracerProvider: TracerProvider; 
       context.with(operation.context, handle);
       operation.end();
     },
+    hop(extra) {
+      const headers: Record<string, string> = {};
+      const send = startSend((key, value) => (headers[key] = value), extra);
+      context.with(send.context, nothing);
+      send.end();
+      const process = startProcess((key) => headers[key], extra);
+      context.with(process.context, nothing);
+      process.end();
+    },
   };
 }
+
+const nothing = (): void => undefined;

@@ -128,15 +128,9 @@ const sdkInHandler: Variant = {
   extra: true,
   async setup(probe: Probe): Promise<Session> {
     const tracing = handTracing("memory", DESTINATION);
-    const nothing = (): void => undefined;
     const broker = new MemoryBroker({ logger: silentLogger });
     broker.subscriber(DESTINATION).handle((_body, message) => {
-      const attributes = extra(message.message);
-      const headers: Record<string, string> = {};
-      const send = tracing.startSend((key, value) => (headers[key] = value), attributes);
-      context.with(send.context, nothing);
-      send.end();
-      tracing.consume((key) => headers[key], nothing, attributes);
+      tracing.hop(extra(message.message));
       probe.handled();
       return undefined;
     });

@@ -3,7 +3,6 @@
 // with Postline's per-message attributes (message id, conversation id, body size). Whatever a framework does,
 // tracing a publish→consume hop with this SDK costs at least this much; the in-process tracing cost minus this
 // figure is what Postline's own telemetry code adds.
-import { context } from "@opentelemetry/api";
 import type { Probe, Session, Variant } from "./harness.js";
 import { handTracing } from "./hand-traced.js";
 
@@ -13,17 +12,11 @@ export function sdkFloorVariant(system: string, destination: string): Variant {
     description: "the OpenTelemetry SDK calls of one traced message and nothing else (no Postline, no broker; bench/hand-traced.ts in a loop); same SDK set-up",
     setup(probe: Probe): Promise<Session> {
       const tracing = handTracing(system, destination);
-      const handled = (): void => probe.handled();
-      const nothing = (): void => undefined;
       return Promise.resolve({
         publish(seq: number) {
           const id = String(seq);
-          const extra = { "messaging.message.id": id, "messaging.message.conversation_id": id, "messaging.message.body.size": 25 };
-          const headers: Record<string, string> = {};
-          const send = tracing.startSend((key, value) => (headers[key] = value), extra);
-          context.with(send.context, nothing);
-          send.end();
-          tracing.consume((key) => headers[key], handled, extra);
+          tracing.hop({ "messaging.message.id": id, "messaging.message.conversation_id": id, "messaging.message.body.size": 25 });
+          probe.handled();
           return Promise.resolve();
         },
         async teardown() {
