@@ -28,6 +28,9 @@ export default defineConfig({
   plugins: [typescriptDecorators()],
   test: {
     include: ["test/**/*.test.ts"],
+    // In CI (.ci/run) a JSON report beside the console one, from which .ci/run prints its summary line.
+    reporters: process.env.CI ? ["default", "json"] : ["default"],
+    outputFile: { json: ".cache/vitest-results.json" },
     testTimeout: 20_000,
     hookTimeout: 30_000,
   },

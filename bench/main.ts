@@ -14,7 +14,7 @@ const suites: Record<string, () => Promise<Suite>> = {
   redis: async () => (await import("./redis.js")).redisSuite(),
 };
 
-const usage = `usage: node dist/bench/main.js [options]
+const usage = `usage: npm run bench -- [options]
   --only a,b        suites to run (${Object.keys(suites).join(", ")}); default all
   --variants a,b    only these variants of each suite, extras included (breakdowns, profiling one variant)
   --messages N      measured messages per run (default 200000)

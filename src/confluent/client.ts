@@ -1,12 +1,10 @@
 // The one module that loads @confluentinc/kafka-javascript: without it installed, importing `postline/confluent`
 // fails with a MissingPeerDependencyError; installed but without its native librdkafka binding, with an error
-// that says how to build it. Everything else imports only its types.
-import type * as ConfluentModule from "@confluentinc/kafka-javascript";
+// that says how to build it. Its API is declared in native.ts (the package may be absent at build time).
 import { loadPeer } from "../core/index.js";
 import { ConfluentError, explainLoadFailure } from "./errors.js";
+import type { ConfluentAdmin, ConfluentConsumer, ConfluentModule as Confluent, ConfluentProducer } from "./native.js";
 import type { ResolvedConfluentOptions } from "./options.js";
-
-type Confluent = typeof ConfluentModule;
 
 async function load(): Promise<Confluent> {
   try {
@@ -19,14 +17,7 @@ async function load(): Promise<Confluent> {
 
 const confluent = await load();
 
-export type ConfluentRecord = ConfluentModule.Message;
-export type ConfluentConsumer = ConfluentModule.KafkaConsumer;
-export type ConfluentProducer = ConfluentModule.KafkaJS.Producer;
-export type ConfluentAdmin = ConfluentModule.KafkaJS.Admin;
-export type ConfluentRebalanceError = ConfluentModule.LibrdKafkaError;
-export type LibrdKafkaError = ConfluentModule.LibrdKafkaError;
-export type TopicPartition = ConfluentModule.TopicPartition;
-export type TopicPartitionOffset = ConfluentModule.TopicPartitionOffset;
+export type { ConfluentAdmin, ConfluentConsumer, ConfluentProducer, ConfluentRecord, LibrdKafkaError, LibrdKafkaError as ConfluentRebalanceError, TopicPartition, TopicPartitionOffset } from "./native.js";
 export const ASSIGN_PARTITIONS = confluent.CODES.ERRORS.ERR__ASSIGN_PARTITIONS;
 
 /** librdkafka properties every client shares; the user's `config` is the base, Postline's own settings win. */
@@ -34,7 +25,7 @@ function base(options: ResolvedConfluentOptions, role: string) {
   return { ...options.config, "bootstrap.servers": options.bootstrap.join(","), "client.id": `${options.clientId}-${role}`, log_level: 0 };
 }
 
-function kafka(options: ResolvedConfluentOptions, role: string): ConfluentModule.KafkaJS.Kafka {
+function kafka(options: ResolvedConfluentOptions, role: string) {
   return new confluent.KafkaJS.Kafka(base(options, role));
 }
 
@@ -61,7 +52,7 @@ export function createConsumer(options: ResolvedConfluentOptions, groupId: strin
     "topic.metadata.refresh.interval.ms": options.patternRefreshMs,
     "fetch.wait.max.ms": 100,
     rebalance_cb: true,
-  } as ConfluentModule.ConsumerGlobalConfig);
+  });
 }
 
 /** A failure to reach the cluster, with the servers named (librdkafka's error is the cause). */

@@ -7,7 +7,7 @@ import { expect, test } from "vitest";
 const root = new URL("../../", import.meta.url);
 
 function importInFreshNode(script: string): string {
-  if (!existsSync(new URL("dist/src/index.js", root))) throw new Error("dist/ is missing: run `npx tsc -p tsconfig.json` (npm test does)");
+  if (!existsSync(new URL("dist/index.js", root))) throw new Error("dist/ is missing: run `npm run build` (npm test does)");
   return execFileSync(process.execPath, ["--input-type=module", "-e", script], { cwd: root, encoding: "utf8" });
 }
 

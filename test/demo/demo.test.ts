@@ -1,14 +1,13 @@
-// `npm run demo` end to end: the compiled demo runs as a subprocess and exports to real OTLP receivers.
-// The project's test command compiles first; alone, run `npx tsc -p tsconfig.json` before this file.
+// `npm run demo` end to end: the demo runs as a subprocess, as `npm run demo` runs it, and exports to real OTLP
+// receivers.
 import { spawn } from "node:child_process";
-import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { demoArgv } from "./demo-command.js";
 import { startGrpcReceiver, startHttpReceiver, type OtlpEncoding, type OtlpReceiver, type ReceivedSpan } from "./otlp-receivers.js";
 import { brokerNames } from "../../examples/demo/brokers.js";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
-const demo = "dist/examples/demo/main.js";
 
 const PRODUCER = 4;
 const CONSUMER = 5;
@@ -28,7 +27,7 @@ function demoEnvironment(overrides: Record<string, string>): NodeJS.ProcessEnv {
 
 function runDemo(args: readonly string[], env: Record<string, string> = {}, onStdout?: (text: string, child: ReturnType<typeof spawn>) => void): Promise<DemoRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [demo, ...args], { cwd: root, env: demoEnvironment(env), stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, demoArgv(args), { cwd: root, env: demoEnvironment(env), stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
@@ -73,7 +72,6 @@ let http: OtlpReceiver;
 let grpc: OtlpReceiver;
 
 beforeAll(async () => {
-  if (!existsSync(new URL(`../../${demo}`, import.meta.url))) throw new Error(`${demo} is missing: run \`npx tsc -p tsconfig.json\` first`);
   [http, grpc] = await Promise.all([startHttpReceiver(), startGrpcReceiver()]);
 });
 

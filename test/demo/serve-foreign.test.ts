@@ -2,21 +2,20 @@
 // by a client that knows nothing of Postline (kcat, amqp-publish, plain NATS.js, plain mqtt.js), carrying a W3C
 // `traceparent`, runs through first → second → third, and every span of the chain lands in the foreign trace.
 // Needs the real servers on 127.0.0.1 (Kafka is started by the project's test command: `bash scripts/kafka.sh
-// start`). The project's test command compiles first; alone, run `npx tsc -p tsconfig.json` before this file.
+// start`).
 import { execFile, spawn } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
-import { existsSync } from "node:fs";
 import { connect as netConnect } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import { connect as natsConnect, headers as natsHeaders } from "@nats-io/transport-node";
 import mqtt from "mqtt";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { demoArgv } from "./demo-command.js";
 import { startHttpReceiver, type OtlpReceiver, type ReceivedSpan } from "./otlp-receivers.js";
 import type { BrokerName } from "../../examples/demo/brokers.js";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
-const demo = "dist/examples/demo/main.js";
 
 const PRODUCER = 4;
 const CONSUMER = 5;
@@ -66,7 +65,7 @@ function serveAndPublish(broker: BrokerName, receiver: OtlpReceiver, publish: ()
     OTEL_SERVICE_NAME: `demo-serve-foreign-${broker}`,
   });
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [demo, "--broker", broker, "--serve"], { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, demoArgv(["--broker", broker, "--serve"]), { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     let published = false;
@@ -213,7 +212,6 @@ const cases: readonly ForeignCase[] = [
 let receiver: OtlpReceiver;
 
 beforeAll(async () => {
-  if (!existsSync(new URL(`../../${demo}`, import.meta.url))) throw new Error(`${demo} is missing: run \`npx tsc -p tsconfig.json\` first`);
   receiver = await startHttpReceiver();
 });
 
