@@ -2,7 +2,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["dist/", "node_modules/", ".cache/", "eslint.config.js"] },
+  { ignores: ["dist/", "node_modules/", ".cache/", "eslint.config.js", "src/cli/traces/assets/"] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
