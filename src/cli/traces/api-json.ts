@@ -1,7 +1,7 @@
 // The JSON the page reads. Times become milliseconds as doubles: a span's offset from its trace's start and
 // its duration are small enough to keep sub-microsecond precision, and the trace's start fits as epoch ms.
 import type { Attributes, SpanKindName, StatusCodeName, ViewerSpan } from "./span-model.js";
-import { spansByStart, summarize, type TraceSummary } from "./trace-summary.js";
+import { spansInTreeOrder, summarize, type TraceSummary } from "./trace-summary.js";
 import type { StoredTrace, TraceStore } from "./trace-store.js";
 
 export interface TraceSummaryJson {
@@ -91,7 +91,7 @@ export function traceJson(trace: StoredTrace, store: TraceStore): TraceJson {
     links: span.links.map((link) => ({ ...ref(link.traceId, link.spanId), attributes: link.attributes })),
     linkedFrom: (linkedFrom.get(`${trace.traceId}/${span.spanId}`) ?? []).map((source) => ref(source.traceId, source.spanId)),
   });
-  return { ...traceSummaryJson(summary), spans: spansByStart(trace).map(spanJson) };
+  return { ...traceSummaryJson(summary), spans: spansInTreeOrder(trace).map(spanJson) };
 }
 
 function backlinks(store: TraceStore): Map<string, ViewerSpan[]> {

@@ -1,20 +1,13 @@
-// The waterfall's row order: depth-first from the roots, children by start time. A span whose parent has not
-// arrived (yet, or at all) is shown as a root, so that nothing received is hidden.
+// The waterfall's rows: each span with its depth under the roots. The API sends spans depth first with
+// siblings by start time, so this only has to find the depths; a span whose parent is missing is a root.
 export function treeRows(spans) {
-  const ids = new Set(spans.map((span) => span.spanId));
-  const children = new Map();
-  const roots = [];
-  for (const span of spans) {
-    if (span.parentSpanId === "" || !ids.has(span.parentSpanId)) roots.push(span);
-    else children.set(span.parentSpanId, [...(children.get(span.parentSpanId) ?? []), span]);
-  }
-  const rows = [];
-  const visit = (span, depth) => {
-    const kids = children.get(span.spanId) ?? [];
-    rows.push({ span, depth, childCount: kids.length });
-    for (const child of kids) visit(child, depth + 1);
-  };
-  // The API sends spans by start time, so every list here is already in that order.
-  for (const root of roots) visit(root, 0);
-  return rows;
+  const depths = new Map();
+  const childCounts = new Map();
+  for (const span of spans) childCounts.set(span.parentSpanId, (childCounts.get(span.parentSpanId) ?? 0) + 1);
+  return spans.map((span) => {
+    // A parent always comes before its children in the API's order; one that does not is treated as missing.
+    const depth = depths.has(span.parentSpanId) ? depths.get(span.parentSpanId) + 1 : 0;
+    depths.set(span.spanId, depth);
+    return { span, depth, childCount: childCounts.get(span.spanId) ?? 0 };
+  });
 }

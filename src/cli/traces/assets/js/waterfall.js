@@ -41,14 +41,15 @@ export function waterfall(trace, selectedSpanId) {
       h(
         "div",
         { class: "wf-timeline wf-ticks" },
-        Array.from({ length: tickCount }, (_, index) => h("span", { class: "wf-tick", style: { left: `${(index / tickCount) * 100}%` } }, formatDuration((total * index) / tickCount))),
+        Array.from({ length: tickCount }, (_, index) => h("span", { class: "wf-tick", style: { left: `${(index / tickCount) * 100}%` } }, index === 0 ? "0" : formatDuration((total * index) / tickCount))),
       ),
     ),
-    treeRows(trace.spans).map((row) => spanRow(row, total, row.span.spanId === selectedSpanId, trace.traceId)),
+    // One service: its name on every row would only crowd out the span names (the header names it).
+    treeRows(trace.spans).map((row) => spanRow(row, total, row.span.spanId === selectedSpanId, trace.traceId, trace.services.length > 1)),
   );
 }
 
-function spanRow({ span, depth, childCount }, total, selected, traceId) {
+function spanRow({ span, depth, childCount }, total, selected, traceId, showService) {
   const failed = span.status.code === "error";
   const left = (span.offsetMs / total) * 100;
   const width = Math.max((span.durationMs / total) * 100, 0.15);
@@ -71,14 +72,14 @@ function spanRow({ span, depth, childCount }, total, selected, traceId) {
     },
     h(
       "div",
-      { class: "wf-name", style: { paddingLeft: `${10 + depth * 18}px` } },
+      { class: "wf-name", style: { paddingLeft: `${10 + depth * 16}px` } },
       h("span", { class: "wf-stripe", style: { background: color } }),
       h("span", { class: "wf-twig", "aria-hidden": "true" }, childCount > 0 ? "▾" : "·"),
       failed && h("span", { class: "error-marker", title: span.status.message || "error status" }, "!"),
       h("span", { class: "wf-span-name" }, span.name),
       h("span", { class: `kind kind-${span.kind}` }, span.kind),
       linkCount > 0 && h("span", { class: "wf-links", title: `${span.links.length} link(s) out, ${span.linkedFrom.length} in` }, `⇄ ${linkCount}`),
-      h("span", { class: "wf-service" }, span.service),
+      showService && h("span", { class: "wf-service" }, span.service),
     ),
     h(
       "div",
