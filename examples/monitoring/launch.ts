@@ -16,7 +16,7 @@ function startupLines(args: LaunchArgs): string {
   const lines = [`monitoring example: ${args.services.join(", ")} on ${args.broker}`, `  traces: ${tracesDestination()}`];
   if (args.services.includes("order")) lines.push(`  orders: curl -X POST localhost:${args.httpPort}/orders -H 'content-type: application/json' -d '{"symbol":"AAPL","quantity":5,"tier":"gold"}'`);
   const prometheus = (process.env.OTEL_METRICS_EXPORTER || "prometheus").split(",").includes("prometheus");
-  if (prometheus) lines.push(`  metrics: ${args.services.map((service) => `${service} http://localhost:${metricsPortOf(args, service)}/metrics`).join(", ")}`);
+  if (prometheus) lines.push(`  metrics: ${args.services.map((service) => `${service} http://${process.env.OTEL_EXPORTER_PROMETHEUS_HOST || "localhost"}:${metricsPortOf(args, service)}/metrics`).join(", ")}`);
   lines.push("  stop with Ctrl-C");
   return lines.join("\n");
 }
@@ -47,6 +47,7 @@ async function launch(args: LaunchArgs): Promise<number> {
     for (const group of [consumers, args.services.filter((name) => name === "order")]) {
       const started = group.map((name) => new ServiceProcess({ name, entry: entryOf(name), env: serviceEnv(args, name), write }));
       services.push(...started);
+      for (const service of started) console.log(`monitoring example: started ${service.name} (pid ${String(service.pid)})`);
       for (const service of started) {
         // A service that stops on its own, while the others run, ends the example.
         void service.exited.then((code) => {

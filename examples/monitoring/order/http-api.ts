@@ -2,6 +2,8 @@
 // that is active while `placeOrder` runs, so the message it publishes joins the request's trace.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { context } from "@opentelemetry/api";
+import { RPCType, getRPCMetadata } from "@opentelemetry/core";
 import { OrderRequest } from "../shared/schemas.js";
 
 export interface PlacedOrder {
@@ -39,6 +41,10 @@ async function handle(request: IncomingMessage, response: ServerResponse, placeO
   if (request.url === "/health") return reply(response, 200, { status: "UP" });
   if (request.url !== "/orders") return reply(response, 404, { error: "not found; POST /orders" });
   if (request.method !== "POST") return reply(response, 405, { error: "use POST" });
+  // What a web framework's instrumentation would do: name the route, so the server span is "POST /orders"
+  // (with http.route) rather than a bare "POST".
+  const rpc = getRPCMetadata(context.active());
+  if (rpc?.type === RPCType.HTTP) rpc.route = "/orders";
   const body = await readJson(request);
   if (body === undefined) return reply(response, 400, { error: `the body must be JSON of at most ${maxBodyBytes} bytes` });
   const parsed = OrderRequest.safeParse(body);
