@@ -64,13 +64,13 @@ async function drawContent({ refetch }) {
 function homeView() {
   const http = state.info?.httpEndpoint ?? "http://127.0.0.1:4318";
   const grpc = state.info?.grpcEndpoint;
-  const example = (protocol, endpoint) => `OTEL_TRACES_EXPORTER=otlp OTEL_EXPORTER_OTLP_PROTOCOL=${protocol} OTEL_EXPORTER_OTLP_ENDPOINT=${endpoint}`;
+  const example = (protocol, endpoint) => `OTEL_TRACES_EXPORTER=otlp OTEL_EXPORTER_OTLP_PROTOCOL=${protocol} \\\n  OTEL_EXPORTER_OTLP_ENDPOINT=${endpoint} node app.js`;
   return h(
     "div",
     { class: "placeholder" },
     h("h1", {}, state.traces.length === 0 ? "Waiting for traces" : "Pick a trace"),
     h("p", { class: "muted" }, state.traces.length === 0 ? "Point an application's OpenTelemetry exporter at this viewer:" : "Choose one in the list, or send more with:"),
-    h("pre", {}, [grpc && example("grpc", grpc), example("http/protobuf", http), example("http/json", http)].filter(Boolean).join("\n")),
+    h("pre", {}, [grpc && example("grpc", grpc), example("http/protobuf", http), example("http/json", http)].filter(Boolean).join("\n\n")),
   );
 }
 

@@ -3,7 +3,7 @@
 import { serviceColor } from "./colors.js";
 import { h, svg } from "./dom.js";
 
-const box = { width: 180, height: 46, columnGap: 110, rowGap: 34, margin: 24 };
+const box = { width: 180, height: 46, columnGap: 140, rowGap: 34, margin: 24 };
 
 export function serviceMapView(map) {
   return h(
@@ -43,12 +43,28 @@ function graph(map) {
     "svg",
     { class: "map-graph", width, height, viewBox: `0 0 ${width} ${height}`, role: "img", "aria-label": "Service map" },
     svg("defs", {}, svg("marker", { id: "arrow", viewBox: "0 0 10 10", refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: "auto-start-reverse" }, svg("path", { d: "M0,0 L10,5 L0,10 z", class: "map-arrow" }))),
-    map.edges.map((edge) => edgePath(edge, position.get(edge.from), position.get(edge.to))),
+    pairs(map.edges).map((pair) => edgePath(pair, position.get(pair.from), position.get(pair.to))),
     map.services.map((service) => node(service, position.get(service.name))),
   );
 }
 
-function edgePath(edge, from, to) {
+// One arrow per pair of services: parent/child calls and links between the same two share it and its label.
+function pairs(edges) {
+  const byPair = new Map();
+  for (const edge of edges) {
+    const key = JSON.stringify([edge.from, edge.to]);
+    const pair = byPair.get(key) ?? { from: edge.from, to: edge.to, parent: 0, link: 0 };
+    pair[edge.via] += edge.count;
+    byPair.set(key, pair);
+  }
+  return [...byPair.values()];
+}
+
+function edgeLabel(pair) {
+  return [pair.parent > 0 && String(pair.parent), pair.link > 0 && `${pair.link} linked`].filter(Boolean).join(" + ");
+}
+
+function edgePath(pair, from, to) {
   const start = { x: from.x + box.width, y: from.y + box.height / 2 };
   const end = { x: to.x, y: to.y + box.height / 2 };
   const forward = end.x > start.x;
@@ -59,9 +75,9 @@ function edgePath(edge, from, to) {
   const label = { x: (start.x + end.x) / 2, y: (start.y + end.y) / 2 + drop * 0.75 - 6 };
   return svg(
     "g",
-    { class: `map-edge via-${edge.via}`, "data-from": edge.from, "data-to": edge.to },
+    { class: `map-edge${pair.parent === 0 ? " via-link" : ""}`, "data-from": pair.from, "data-to": pair.to },
     svg("path", { d, "marker-end": "url(#arrow)" }),
-    svg("text", { x: label.x, y: label.y, "text-anchor": "middle" }, `${edge.count}${edge.via === "link" ? " linked" : ""}`),
+    svg("text", { x: label.x, y: label.y, "text-anchor": "middle" }, edgeLabel(pair)),
   );
 }
 

@@ -56,8 +56,6 @@ function spanRow({ span, depth, childCount }, total, selected, traceId, showServ
   const color = serviceColor(span.service);
   const linkCount = span.links.length + span.linkedFrom.length;
   const open = () => (location.hash = `#/trace/${traceId}/${span.spanId}`);
-  // Near the right edge the duration goes left of the bar, where there is room.
-  const labelStyle = left + width > 78 ? { right: `${100 - left}%`, paddingRight: "6px" } : { left: `${left + width}%`, paddingLeft: "6px" };
   return h(
     "div",
     {
@@ -86,7 +84,8 @@ function spanRow({ span, depth, childCount }, total, selected, traceId, showServ
       { class: "wf-timeline" },
       h("div", { class: "wf-bar", style: { left: `${left}%`, width: `${width}%`, background: failed ? undefined : color } }),
       span.events.map((event) => h("span", { class: "wf-event", title: event.name, style: { left: `${(event.offsetMs / total) * 100}%` } })),
-      h("span", { class: "wf-bar-label", style: labelStyle }, formatDuration(span.durationMs)),
+      // Right of the bar: the timeline keeps a margin for the label of a bar that ends the trace.
+      h("span", { class: "wf-bar-label", style: { left: `${Math.min(left + width, 100)}%` } }, formatDuration(span.durationMs)),
     ),
   );
 }
