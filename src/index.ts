@@ -45,5 +45,6 @@ export type {
   RequestOptions,
   RouterOptions,
   Settlement,
+  ShutdownSignal,
   SubscriberOptions,
 } from "./core/index.js";

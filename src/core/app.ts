@@ -9,6 +9,12 @@ export interface Startable {
 
 export type Hook = () => void | Promise<void>;
 
+/**
+ * The signals a service stops on. Spelled out rather than `NodeJS.Signals` so that the public types do not
+ * need @types/node (a TypeScript ≥ 6 project's `types` is empty unless it says otherwise).
+ */
+export type ShutdownSignal = "SIGINT" | "SIGTERM" | "SIGHUP" | "SIGQUIT" | "SIGUSR1" | "SIGUSR2" | "SIGBREAK";
+
 export interface AppOptions {
   readonly onStartup?: Hook | readonly Hook[];
   readonly afterStartup?: Hook | readonly Hook[];
@@ -16,7 +22,7 @@ export interface AppOptions {
   readonly afterShutdown?: Hook | readonly Hook[];
   readonly logger?: Logger;
   /** Signals that stop `run()` (default SIGINT and SIGTERM). */
-  readonly signals?: readonly NodeJS.Signals[];
+  readonly signals?: readonly ShutdownSignal[];
 }
 
 const list = (hooks: Hook | readonly Hook[] | undefined): Hook[] => (hooks === undefined ? [] : Array.isArray(hooks) ? [...(hooks as Hook[])] : [hooks as Hook]);
@@ -30,7 +36,7 @@ export class App {
   readonly #brokers: readonly Startable[];
   readonly #hooks: Record<"onStartup" | "afterStartup" | "onShutdown" | "afterShutdown", Hook[]>;
   readonly #logger: Logger;
-  readonly #signals: readonly NodeJS.Signals[];
+  readonly #signals: readonly ShutdownSignal[];
   #running = false;
 
   constructor(brokers: Startable | readonly Startable[], options: AppOptions = {}) {
@@ -91,7 +97,7 @@ export class App {
   async run(): Promise<void> {
     let keepAlive: NodeJS.Timeout | undefined;
     const stopSignal = new Promise<void>((resolve) => {
-      const onSignal = (signal: NodeJS.Signals): void => {
+      const onSignal = (signal: ShutdownSignal): void => {
         this.#logger.info(`received ${signal}`);
         for (const name of this.#signals) process.off(name, onSignal);
         resolve();

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { ackPolicies, type AckPolicy } from "./ack-policy.js";
 import { CodecRegistry, type Codec } from "./codecs.js";
 import type { DeliveryContext } from "./context.js";
+import type { AsyncCloseable } from "./disposable.js";
 import { ConfigurationError, FeatureNotSupportedError, NotConnectedError, RequestTimeoutError } from "./errors.js";
 import { consoleLogger, type Logger } from "./logger.js";
 import type { IncomingMessage, PublishCommand, PublishKind } from "./message.js";
@@ -40,7 +41,7 @@ export const useTransport = Symbol("postline.useTransport");
  */
 export class Broker<Kind extends string, SubscribeOptions = unknown, PublishOptionsOf = unknown>
   extends Registry<Kind, SubscribeOptions, PublishOptionsOf>
-  implements PublishApi<PublishOptionsOf>
+  implements PublishApi<PublishOptionsOf>, AsyncCloseable
 {
   readonly #kind: Kind;
   #transport: Transport<SubscribeOptions, PublishOptionsOf>;

@@ -1,5 +1,6 @@
 // The broker-agnostic core: what users import from "postline" and what adapters build on.
-export { App, type AppOptions, type Hook, type Startable } from "./app.js";
+export type { AsyncCloseable } from "./disposable.js";
+export { App, type AppOptions, type Hook, type ShutdownSignal, type Startable } from "./app.js";
 export { ackPolicies, settlementFor, type AckPolicy } from "./ack-policy.js";
 export { DEFAULT_MAX_PENDING, DropReporter, validateMaxPending } from "./slow-consumer.js";
 export { Broker, useTransport, type BrokerOptions } from "./broker.js";

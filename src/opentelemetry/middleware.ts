@@ -32,6 +32,7 @@ import {
 } from "./attributes.js";
 import { baggageOverride } from "./baggage.js";
 import { clock, hrTimeAt } from "./clock.js";
+import { ensureContextManager } from "./context-manager.js";
 import { MessagingMetrics, type MetricAttributeSet } from "./metrics.js";
 import { SpanProfiles, type SpanProfile } from "./span-profile.js";
 import { duplicatePreviousKeys, type SemconvMode, type TelemetryOptions } from "./options.js";
@@ -91,6 +92,7 @@ export class TelemetryMiddleware<BrokerKind extends string = string> implements 
   }
 
   publish(command: PublishCommand, next: PublishNext): Promise<PublishOutcome> {
+    ensureContextManager();
     let operation: Operation | undefined;
     const started = performance.now();
     try {
@@ -136,6 +138,7 @@ export class TelemetryMiddleware<BrokerKind extends string = string> implements 
   }
 
   consume(message: MessageContext, next: () => Promise<void>): Promise<void> {
+    ensureContextManager();
     let operation: Operation | undefined;
     const started = performance.now();
     try {

@@ -30,7 +30,7 @@ export interface TelemetryOptions {
 }
 
 /** `OTEL_SEMCONV_STABILITY_OPT_IN=messaging/dup` also emits the attribute keys that 1.45 replaced. */
-export function duplicatePreviousKeys(env: NodeJS.ProcessEnv = process.env): boolean {
+export function duplicatePreviousKeys(env: Readonly<Record<string, string | undefined>> = process.env): boolean {
   return (env.OTEL_SEMCONV_STABILITY_OPT_IN ?? "")
     .split(",")
     .map((entry) => entry.trim())

@@ -1,6 +1,6 @@
 // `postline/testing`: run a broker's own subscribers in-process, without its server (FastStream's TestBroker).
 import { setImmediate as nextTurn } from "node:timers/promises";
-import { useTransport, type Broker, type MessageContext, type Subscriber } from "../core/index.js";
+import { useTransport, type AsyncCloseable, type Broker, type MessageContext, type Subscriber } from "../core/index.js";
 import { MemoryHub } from "../memory/hub.js";
 import { MemoryTransport } from "../memory/transport.js";
 
@@ -10,7 +10,7 @@ export interface HandledCall<Body = unknown> {
 }
 
 /** A broker running on the in-process hub, with what its subscribers handled. */
-export interface TestBroker<B> extends AsyncDisposable {
+export interface TestBroker<B> extends AsyncCloseable {
   readonly broker: B;
   readonly hub: MemoryHub;
   /** Every body the subscriber's handler was called with, in order (recorded from now on). */

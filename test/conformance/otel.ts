@@ -2,9 +2,25 @@ import { context, trace, type Attributes } from "@opentelemetry/api";
 import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
 import { MeterProvider, MetricReader, type DataPoint, type Histogram } from "@opentelemetry/sdk-metrics";
 import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider, type ReadableSpan } from "@opentelemetry/sdk-trace";
+import { forgetContextManagerCheck } from "../../src/opentelemetry/context-manager.js";
 
 // Handlers must see the process span as the active span; that needs a real context manager, as in any app.
 context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+
+/**
+ * Runs `body` as in an app that registered no context manager (the seed's set-up: a bare TracerProvider), with
+ * Postline's check forgotten so that its first message checks again; the suite's own manager is back after.
+ */
+export async function withoutContextManager<T>(body: () => Promise<T>): Promise<T> {
+  context.disable();
+  forgetContextManagerCheck();
+  try {
+    return await body();
+  } finally {
+    context.disable();
+    context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  }
+}
 
 /** A pull reader: the test decides when to collect. */
 class CollectingReader extends MetricReader {

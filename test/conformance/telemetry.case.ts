@@ -3,7 +3,8 @@ import { describe, expect } from "vitest";
 import { NackMessage } from "../../src/core/index.js";
 import { currentBaggage, updateBaggage, withBaggage, type TelemetryOptions } from "../../src/opentelemetry/index.js";
 import { conformance, type BrokerHarness, type Kit } from "./harness.js";
-import { TelemetryRecorder, activeSpanId, durationMs, idOf, named, parentOf, traceOf } from "./otel.js";
+import { contextManagerWorks } from "../../src/opentelemetry/context-manager.js";
+import { TelemetryRecorder, activeSpanId, durationMs, idOf, named, parentOf, traceOf, withoutContextManager } from "./otel.js";
 import type { TelemetryHarness } from "./telemetry-kit.js";
 import { sleep } from "./wait.js";
 
@@ -87,6 +88,33 @@ export function describeTelemetry(harness: BrokerHarness, telemetry: TelemetryHa
       const process = named(spans, `process ${dest}`);
       expect(active).toBe(idOf(process));
       expect(parentOf(named(spans, "validate order"))).toBe(idOf(process));
+    });
+
+    it("with no context manager registered by the app, the chain and a custom span still make one trace", async (kit) => {
+      await withoutContextManager(async () => {
+        expect(contextManagerWorks()).toBe(false);
+        const otel = new TelemetryRecorder();
+        const broker = traced(kit, otel);
+        const [a, b] = [kit.dest("bare-a"), kit.dest("bare-b")];
+        broker.subscriber(a, { ...kit.sub(), publishers: [broker.publisher(b)] }).handle(async (body: string) => {
+          await otel.tracerProvider.getTracer("user").startActiveSpan("validate", async (span) => span.end());
+          return body;
+        });
+        const got = kit.listen<string>(broker, b);
+        await kit.start(broker);
+        await broker.publish("go", a);
+        await got.first();
+        const spans = await otel.waitForSpans(5);
+        const [sendA, processA, sendB, processB] = [`send ${a}`, `process ${a}`, `send ${b}`, `process ${b}`].map((name) => named(spans, name));
+        expect(parentOf(sendA!)).toBeUndefined();
+        expect(parentOf(processA!)).toBe(idOf(sendA!));
+        expect(parentOf(named(spans, "validate"))).toBe(idOf(processA!));
+        expect(parentOf(sendB!)).toBe(idOf(processA!));
+        expect(parentOf(processB!)).toBe(idOf(sendB!));
+        expect(new Set(spans.map(traceOf)).size).toBe(1);
+        // Postline registered one (AsyncLocalStorage) at the first message.
+        expect(contextManagerWorks()).toBe(true);
+      });
     });
 
     it("a failing handler: exception event, status ERROR, error.type, and the failure in the duration metric", async (kit) => {
