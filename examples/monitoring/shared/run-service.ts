@@ -1,5 +1,6 @@
 // What every service process does around its handlers: build the broker with its telemetry middleware, run
 // it in an App until SIGINT/SIGTERM, flush telemetry last, and say where it can be reached.
+import { rm, writeFile } from "node:fs/promises";
 import { App } from "postline";
 import { brokerFactories, type ServiceBroker } from "./brokers.js";
 import { readServiceConfig, type ServiceConfig } from "./config.js";
@@ -34,6 +35,12 @@ export async function runService(definition: ServiceDefinition): Promise<void> {
     const app = new App(service.broker, { afterShutdown: () => definition.telemetry.shutdown() });
     definition.setup(service, config, app);
     app.afterStartup(() => console.log(readyLine(definition.name, config.broker, definition.endpoints?.() ?? [])));
+    // For container health checks (compose.yaml): present while the service is connected and subscribed.
+    const readyFile = process.env.MONITORING_READY_FILE;
+    if (readyFile) {
+      app.afterStartup(() => writeFile(readyFile, `${process.pid}\n`));
+      app.onShutdown(() => rm(readyFile, { force: true }));
+    }
     await app.run();
   } catch (error) {
     process.stderr.write(`${definition.name} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);

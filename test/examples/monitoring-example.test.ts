@@ -1,7 +1,11 @@
 // The monitoring example end to end: `npm run example` over RabbitMQ exporting to a real Zipkin server
-// (`npm run zipkin:start`), and each order's trace read back through Zipkin's API.
+// (`npm run zipkin:start`), each order's trace read back through Zipkin's API, and the services' /metrics
+// scraped for the names the Grafana dashboard queries.
 import { randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { dashboardExpressions, monitoringDir, namesInExposition, namesInQueries } from "./dashboard-queries.js";
 import { ExampleProcess } from "./example-process.js";
 import { completeOrder, expectCompleteOrderTrace, expectInvalidOrderTrace, failedOrder } from "./order-trace.js";
 import { deleteExampleTopology } from "./rabbit-cleanup.js";
@@ -21,6 +25,7 @@ interface Posted {
 
 let example: ExampleProcess | undefined;
 let httpPort = 0;
+let metricsPorts: number[] = [];
 const startup = new Map<string, Posted>();
 
 function running(): ExampleProcess {
@@ -33,6 +38,7 @@ beforeAll(async () => {
   await requireTcp("RabbitMQ", "127.0.0.1", 5672, "the example's default broker must be running (guest/guest)");
   const ports = await freePorts(4);
   httpPort = ports[0]!;
+  metricsPorts = ports.slice(1);
   example = new ExampleProcess(["--rounds", "1", "--http-port", String(httpPort), "--metrics-port", String(ports[1])], {
     ...process.env,
     MONITORING_PREFIX: prefix,
@@ -109,6 +115,29 @@ describe("the monitoring example over RabbitMQ, traced into Zipkin", () => {
     const body = (await response.json()) as { issues: { path: string[] }[] };
     expect(body.issues.map((issue) => issue.path.join("."))).toEqual(expect.arrayContaining(["symbol", "quantity"]));
   });
+
+  it("exports every metric and label the Grafana dashboard queries on the services' /metrics", async () => {
+    const scraped = { metrics: new Set<string>(), labels: new Set<string>() };
+    for (const port of metricsPorts) {
+      const response = await fetch(`http://127.0.0.1:${port}/metrics`, { signal: AbortSignal.timeout(5000) });
+      expect(response.status, `GET /metrics on ${port}`).toBe(200);
+      const names = namesInExposition(await response.text());
+      names.metrics.forEach((name) => scraped.metrics.add(name));
+      names.labels.forEach((name) => scraped.labels.add(name));
+    }
+    const queried = namesInQueries(dashboardExpressions());
+    for (const metric of [...queried.metrics].filter((name) => name.startsWith("messaging_"))) {
+      expect([...scraped.metrics], `the dashboard's ${metric}`).toContain(metric);
+    }
+    for (const pattern of queried.nameRegexes) expect([...scraped.metrics].some((name) => pattern.test(name)), `a metric matching ${String(pattern)}`).toBe(true);
+    // Labels Prometheus adds itself, and those of Tempo's span metrics (its dimensions, dots → underscores).
+    const tempo = parse(readFileSync(`${monitoringDir}tempo/tempo.yaml`, "utf8")) as { metrics_generator: { processor: { span_metrics: { dimensions: string[] } } } };
+    const tempoLabels = ["service", "span_name", "span_kind", "status_code", ...tempo.metrics_generator.processor.span_metrics.dimensions.map((name) => name.replaceAll(".", "_"))];
+    const known = new Set([...scraped.labels, "job", "instance", "le", ...tempoLabels]);
+    for (const label of queried.labels) expect([...known], `the dashboard's label ${label}`).toContain(label);
+    // The invalid order's failure is on the process duration, as the error panels expect.
+    expect(scraped.labels).toContain("error_type");
+  }, 30_000);
 
   it("stops the three services gracefully on SIGTERM", async () => {
     const code = await running().stop(20_000);
