@@ -1,6 +1,7 @@
 // The package as users get it: `npm pack`, installed into an app outside the repository with only what the
 // README tells a user to install, the README's code written into it as printed, type-checked and run.
 import { readFileSync } from "node:fs";
+import { glob } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { readmeBlocks, typescriptBlockCount } from "./readme.js";
@@ -93,6 +94,16 @@ describe("the packed tarball", () => {
     const outside = [...files].filter((file) => !file.startsWith("dist/") && !["package.json", "README.md", "LICENSE"].includes(file));
     expect(outside).toEqual([]);
     expect([...files].filter((file) => /^dist\/(test|bench|examples|src)\//.test(file))).toEqual([]);
+  });
+
+  test("builds and types without the native Kafka client: no declaration imports @confluentinc/kafka-javascript", async () => {
+    // npm leaves the optional native client out where it cannot compile it; postline's build and its users'
+    // type-checks must not need it (src/confluent/native.ts declares the part of its API Postline calls).
+    const declarations: string[] = [];
+    for await (const file of glob("node_modules/postline/dist/**/*.d.ts", { cwd: app.dir })) declarations.push(file);
+    expect(declarations.length).toBeGreaterThan(50);
+    const importing = declarations.filter((file) => /(from |import\(|types=)"@confluentinc\/kafka-javascript"/.test(readFileSync(join(app.dir, file), "utf8")));
+    expect(importing).toEqual([]);
   });
 });
 
