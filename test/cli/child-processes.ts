@@ -10,7 +10,8 @@ const tsx = fileURLToPath(new URL("../../node_modules/tsx/dist/cli.mjs", import.
 
 type Child = ChildProcessByStdio<null, Readable, Readable>;
 
-function start(args: readonly string[], env: NodeJS.ProcessEnv = {}): { child: Child; output: () => string } {
+/** A TypeScript entry point of this repository, from source; output collected for error messages. */
+export function startSource(args: readonly string[], env: NodeJS.ProcessEnv = {}): { child: Child; output: () => string } {
   const child = spawn(process.execPath, [tsx, "--conditions=postline-source", ...args], { cwd: root, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   child.stdout.setEncoding("utf8").on("data", (text: string) => (output += text));
@@ -19,7 +20,7 @@ function start(args: readonly string[], env: NodeJS.ProcessEnv = {}): { child: C
 }
 
 /** The exit code, or the child killed and an error after `timeoutMs`. */
-async function exitOf(child: Child, timeoutMs: number, output: () => string): Promise<number | null> {
+export async function exitOf(child: Child, timeoutMs: number, output: () => string): Promise<number | null> {
   if (child.exitCode !== null) return child.exitCode;
   const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
   const [code, signal] = (await once(child, "exit")) as [number | null, NodeJS.Signals | null];
@@ -39,7 +40,7 @@ export interface ViewerProcess {
 
 /** `postline traces` on ports the system chooses; resolved once it has printed where it listens. */
 export async function startViewerProcess(extraArgs: readonly string[] = [], timeoutMs = 30_000): Promise<ViewerProcess> {
-  const { child, output } = start(["src/cli/main.ts", "traces", "--port", "0", "--http-port", "0", "--grpc-port", "0", ...extraArgs]);
+  const { child, output } = startSource(["src/cli/main.ts", "traces", "--port", "0", "--http-port", "0", "--grpc-port", "0", ...extraArgs]);
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const page = /viewer is on (http:\/\/\S+)/.exec(output())?.[1];
@@ -58,7 +59,7 @@ export async function startViewerProcess(extraArgs: readonly string[] = [], time
 
 /** `npm run demo` once, exporting its trace over OTLP/gRPC to `grpcEndpoint`. */
 export async function runDemo(grpcEndpoint: string, timeoutMs = 60_000): Promise<{ code: number | null; output: string }> {
-  const { child, output } = start(["examples/demo/main.ts"], {
+  const { child, output } = startSource(["examples/demo/main.ts"], {
     OTEL_TRACES_EXPORTER: "otlp",
     OTEL_EXPORTER_OTLP_PROTOCOL: "grpc",
     OTEL_EXPORTER_OTLP_ENDPOINT: grpcEndpoint,

@@ -70,7 +70,7 @@ function spanRow({ span, depth, childCount }, total, selected, traceId, showServ
     },
     h(
       "div",
-      { class: "wf-name", style: { paddingLeft: `${10 + depth * 16}px` } },
+      { class: "wf-name", style: { paddingLeft: `${10 + depth * 14}px` } },
       h("span", { class: "wf-stripe", style: { background: color } }),
       h("span", { class: "wf-twig", "aria-hidden": "true" }, childCount > 0 ? "▾" : "·"),
       failed && h("span", { class: "error-marker", title: span.status.message || "error status" }, "!"),
