@@ -30,7 +30,8 @@ export function describeFaststreamTelemetry(harness: BrokerHarness, telemetry: T
       if (span.kind === SpanKind.PRODUCER) expect(span.attributes["messaging.destination.name"]).toBe(queue);
       if (span.kind === SpanKind.CONSUMER) {
         expect(span.attributes["messaging.destination_publish.name"]).toBe(queue);
-        expect(span.attributes["messaging.message.id"]).toMatch(UUID);
+        expect(span.attributes["messaging.message.id"]).toMatch(telemetry.faststreamConsumer?.messageId ?? UUID);
+        expect(span.attributes).toMatchObject(telemetry.faststreamConsumer?.attributes ?? {});
       }
       if (action === "process") {
         expect(span.attributes["messaging.message.payload_size_bytes"]).toBe(Buffer.byteLength(body));

@@ -14,6 +14,12 @@ export interface TelemetryHarness {
   extraAttributes?(operation: "send" | "process", destination: string): Attributes;
   /** Whether process spans carry `messaging.consumer.group.name` for a subscriber with a group. */
   readonly reportsConsumerGroup?: boolean;
+  /**
+   * FastStream mode, consumer spans of the first message on a fresh destination: the message id's form (a UUID
+   * unless said here) and the system's attributes. FastStream's Kafka suite: `"{offset}-{timestamp}"`, partition
+   * and offset (reference §7).
+   */
+  readonly faststreamConsumer?: { readonly messageId: RegExp; readonly attributes: Attributes };
 }
 
 /** `server.address`/`server.port` as the middleware reports them for a broker configured with `server`. */

@@ -1,6 +1,4 @@
-import { describeTelemetry } from "../conformance/telemetry.case.js";
-import { describeFaststreamTelemetry } from "../conformance/telemetry-faststream.case.js";
+import { describeTelemetryConformance } from "../conformance/conformance.js";
 import { memoryHarness, memoryTelemetryHarness } from "./harness.js";
 
-describeTelemetry(memoryHarness, memoryTelemetryHarness);
-describeFaststreamTelemetry(memoryHarness, memoryTelemetryHarness);
+describeTelemetryConformance(memoryHarness, memoryTelemetryHarness);

@@ -110,11 +110,3 @@ export function redisTelemetryHarness(kind: RedisKind): TelemetryHarness {
   };
 }
 
-/** The harness with the telemetry middleware on every broker: telemetry must not change broker behaviour. */
-export function withTelemetry(base: BrokerHarness): BrokerHarness {
-  return {
-    ...base,
-    name: `${base.name}+telemetry`,
-    createBroker: (options = {}) => base.createBroker({ ...options, middlewares: [new RedisTelemetryMiddleware(), ...(options.middlewares ?? [])] }),
-  };
-}

@@ -83,6 +83,7 @@ export function kafkaTelemetryHarness(middleware: TelemetryHarness["middleware"]
       ...(operation === "process" ? { "messaging.destination.partition.id": "0", "kafka.offset": 0 } : {}),
     }),
     reportsConsumerGroup: true,
+    faststreamConsumer: { messageId: /^0-.+/, attributes: { "messaging.kafka.destination.partition": 0, "messaging.kafka.message.offset": 0 } },
   };
 }
 
