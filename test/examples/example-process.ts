@@ -4,6 +4,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { freePorts } from "./reachability.js";
 
 export const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
 const script = (JSON.parse(readFileSync(`${repoRoot}package.json`, "utf8")) as { scripts: { example: string } }).scripts.example;
@@ -94,4 +95,28 @@ export class ExampleProcess {
       clearTimeout(timer);
     }
   }
+}
+
+/**
+ * The example's three services over RabbitMQ, one round of start-up orders, exporting traces over OTLP/gRPC (the
+ * seed's protocol) to `endpoint`, on free ports and destinations under `prefix`; resolves once the orders are out.
+ */
+export async function startExampleExportingOtlp(endpoint: string, prefix: string): Promise<ExampleProcess> {
+  const ports = await freePorts(2);
+  const example = new ExampleProcess(["--rounds", "1", "--http-port", String(ports[0]), "--metrics-port", String(ports[1])], {
+    ...process.env,
+    MONITORING_PREFIX: prefix,
+    OTEL_TRACES_EXPORTER: "otlp",
+    OTEL_EXPORTER_OTLP_PROTOCOL: "grpc",
+    OTEL_EXPORTER_OTLP_ENDPOINT: endpoint,
+    OTEL_BSP_SCHEDULE_DELAY: "200",
+    OTEL_METRICS_EXPORTER: "none",
+  });
+  try {
+    await example.waitFor(/order: start-up orders done/, 45_000);
+  } catch (error) {
+    await example.stop(20_000);
+    throw error;
+  }
+  return example;
 }

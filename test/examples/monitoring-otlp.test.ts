@@ -3,9 +3,9 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { startGrpcReceiver, type OtlpReceiver, type ReceivedSpan } from "../demo/otlp-receivers.js";
-import { ExampleProcess } from "./example-process.js";
+import { startExampleExportingOtlp, type ExampleProcess } from "./example-process.js";
 import { deleteExampleTopology } from "./rabbit-cleanup.js";
-import { freePorts, requireTcp } from "./reachability.js";
+import { requireTcp } from "./reachability.js";
 
 const prefix = `monitoring-otlp-${randomUUID().slice(0, 8)}.`;
 let receiver: OtlpReceiver | undefined;
@@ -14,17 +14,7 @@ let example: ExampleProcess | undefined;
 beforeAll(async () => {
   await requireTcp("RabbitMQ", "127.0.0.1", 5672, "the example's default broker must be running (guest/guest)");
   receiver = await startGrpcReceiver();
-  const ports = await freePorts(4);
-  example = new ExampleProcess(["--rounds", "1", "--http-port", String(ports[0]), "--metrics-port", String(ports[1])], {
-    ...process.env,
-    MONITORING_PREFIX: prefix,
-    OTEL_TRACES_EXPORTER: "otlp",
-    OTEL_EXPORTER_OTLP_PROTOCOL: "grpc",
-    OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint,
-    OTEL_BSP_SCHEDULE_DELAY: "200",
-    OTEL_METRICS_EXPORTER: "none",
-  });
-  await example.waitFor(/order: start-up orders done/, 45_000);
+  example = await startExampleExportingOtlp(receiver.endpoint, prefix);
 }, 60_000);
 
 afterAll(async () => {

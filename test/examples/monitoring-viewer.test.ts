@@ -6,9 +6,9 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { startViewerProcess, type ViewerProcess } from "../cli/child-processes.js";
 import { launchChromium } from "../cli/chromium.js";
-import { ExampleProcess } from "./example-process.js";
+import { startExampleExportingOtlp, type ExampleProcess } from "./example-process.js";
 import { deleteExampleTopology } from "./rabbit-cleanup.js";
-import { freePorts, requireTcp } from "./reachability.js";
+import { requireTcp } from "./reachability.js";
 
 const prefix = `monitoring-viewer-${randomUUID().slice(0, 8)}.`;
 const wait = { timeout: 15_000 };
@@ -22,17 +22,7 @@ beforeAll(async () => {
   viewer = await startViewerProcess();
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-  const ports = await freePorts(4);
-  example = new ExampleProcess(["--rounds", "1", "--http-port", String(ports[0]), "--metrics-port", String(ports[1])], {
-    ...process.env,
-    MONITORING_PREFIX: prefix,
-    OTEL_TRACES_EXPORTER: "otlp",
-    OTEL_EXPORTER_OTLP_PROTOCOL: "grpc",
-    OTEL_EXPORTER_OTLP_ENDPOINT: viewer.grpcEndpoint,
-    OTEL_BSP_SCHEDULE_DELAY: "200",
-    OTEL_METRICS_EXPORTER: "none",
-  });
-  await example.waitFor(/order: start-up orders done/, 45_000);
+  example = await startExampleExportingOtlp(viewer.grpcEndpoint, prefix);
 }, 90_000);
 
 afterAll(async () => {
