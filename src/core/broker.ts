@@ -1,18 +1,15 @@
-import { randomUUID } from "node:crypto";
 import { ackPolicies, type AckPolicy } from "./ack-policy.js";
 import { CodecRegistry, type Codec } from "./codecs.js";
-import type { DeliveryContext } from "./context.js";
 import type { AsyncCloseable } from "./disposable.js";
-import { ConfigurationError, FeatureNotSupportedError, NotConnectedError, RequestTimeoutError } from "./errors.js";
+import { ConfigurationError, NotConnectedError } from "./errors.js";
 import { consoleLogger, type Logger } from "./logger.js";
-import type { IncomingMessage, PublishCommand, PublishKind } from "./message.js";
-import { composePublish, type Middleware, type PublishNext, type PublishOutcome } from "./middleware.js";
+import type { IncomingMessage } from "./message.js";
+import type { Middleware } from "./middleware.js";
 import type { PublishApi, PublishOptions, Reply, RequestOptions } from "./publish-api.js";
-import type { Publisher } from "./publisher.js";
+import type { CommandOptions } from "./publishing-command.js";
+import { Publishing } from "./publishing.js";
 import { Registry, type SubscriptionCheck } from "./registry.js";
 import type { BrokerRuntime } from "./runtime.js";
-import { InboxRequests, REQUEST_ID_HEADER } from "./request-reply.js";
-import { validateBody } from "./schema.js";
 import type { Subscriber } from "./subscriber.js";
 import type { Transport } from "./transport.js";
 
@@ -36,7 +33,8 @@ type State = "idle" | "connecting" | "connected" | "closing" | "closed";
 export const useTransport = Symbol("postline.useTransport");
 
 /**
- * The broker-agnostic broker: registration, lifecycle, publishing, request/reply and the consume pipeline.
+ * The broker-agnostic broker: registration and lifecycle (connect, start, close) over a transport. What leaves
+ * the broker (publish, batches, request/reply, a handler's result) is `Publishing`'s; the methods here delegate.
  * Each adapter's broker class (`MemoryBroker`, `KafkaBroker`, ...) is this with its transport plugged in.
  */
 export class Broker<Kind extends string, SubscribeOptions = unknown, PublishOptionsOf = unknown>
@@ -47,12 +45,9 @@ export class Broker<Kind extends string, SubscribeOptions = unknown, PublishOpti
   #transport: Transport<SubscribeOptions, PublishOptionsOf>;
   readonly #options: BrokerOptions<Kind>;
   readonly #logger: Logger;
-  readonly #codecs: CodecRegistry;
-  readonly #middlewares: readonly Middleware<string>[];
   readonly #shutdown = new AbortController();
+  readonly #publishing: Publishing;
   readonly #runtime: BrokerRuntime;
-  #requests: InboxRequests | undefined;
-  #publishChain: PublishNext | undefined;
   #state: State = "idle";
   #connecting: Promise<void> | undefined;
   #closing: Promise<void> | undefined;
@@ -65,22 +60,31 @@ export class Broker<Kind extends string, SubscribeOptions = unknown, PublishOpti
     this.#transport = transport;
     this.#options = options;
     this.#logger = options.logger ?? consoleLogger("info", `postline:${kind}`);
-    this.#codecs = new CodecRegistry(options.codecs);
+    const codecs = new CodecRegistry(options.codecs);
     validateBrokerOptions(options);
-    this.#middlewares = options.middlewares ?? [];
-    for (const middleware of this.#middlewares) this.checkMiddleware(middleware);
+    const middlewares = options.middlewares ?? [];
+    for (const middleware of middlewares) this.checkMiddleware(middleware);
+    // Read at use, not captured: `postline/testing` may swap the transport until the broker connects.
     const currentTransport = (): Transport => this.#transport;
+    this.#publishing = new Publishing({
+      kind,
+      transport: currentTransport,
+      connected: () => this.#state === "connected",
+      codecs,
+      logger: this.#logger,
+      middlewares,
+      requestTimeoutMs: options.requestTimeoutMs,
+    });
     this.#runtime = {
       get transport() {
         return currentTransport();
       },
-      codecs: this.#codecs,
+      codecs,
       logger: this.#logger,
       defaultAckPolicy: options.ackPolicy ?? "reject-on-error",
       publishApi: this,
       shutdownSignal: this.#shutdown.signal,
-      publishResult: (result, context, publishers, middlewares) => this.#publishResult(result, context, publishers, middlewares),
-      publishThrough: (body, destination, publishOptions, middlewares) => this.#publishThrough(body, destination, publishOptions, middlewares),
+      publishing: this.#publishing,
     };
   }
 
@@ -161,7 +165,7 @@ export class Broker<Kind extends string, SubscribeOptions = unknown, PublishOpti
       this.#logger.error(`handlers were still running ${timeoutMs} ms after close() began; closing without them`);
     }
     clearTimeout(timer);
-    await this.#requests?.close();
+    await this.#publishing.close();
     this.#shutdown.abort(new Error("broker closed"));
     await this.#transport.close();
     this.#state = "closed";
@@ -181,115 +185,21 @@ export class Broker<Kind extends string, SubscribeOptions = unknown, PublishOpti
   }
 
   publish(body: unknown, destination: string, options: PublishOptions & PublishOptionsOf = {} as PublishOptions & PublishOptionsOf): Promise<void> {
-    return this.#publishThrough(body, destination, options as PublishOptions & Record<string, unknown>, this.#middlewares);
+    return this.#publishing.publish(body, destination, options as CommandOptions);
   }
 
-  async publishBatch(bodies: readonly unknown[], destination: string, options: PublishOptions & PublishOptionsOf = {} as PublishOptions & PublishOptionsOf): Promise<void> {
-    this.#assertConnected("publish a batch");
-    if (!this.#transport.capabilities.batchPublish) {
-      throw new FeatureNotSupportedError(`the ${this.#kind} broker cannot publish batches; publish the messages one by one`);
-    }
-    if (bodies.length === 0) return;
-    const command = this.#command("batch", destination, bodies, options as PublishOptions & Record<string, unknown>, false);
-    await this.#chain()(command);
+  publishBatch(bodies: readonly unknown[], destination: string, options: PublishOptions & PublishOptionsOf = {} as PublishOptions & PublishOptionsOf): Promise<void> {
+    return this.#publishing.publishBatch(bodies, destination, options as CommandOptions);
   }
 
-  async request<Body = unknown>(body: unknown, destination: string, options: RequestOptions<Body> & PublishOptionsOf = {} as RequestOptions<Body> & PublishOptionsOf): Promise<Reply<Body>> {
-    this.#assertConnected("send a request");
-    if (this.#transport.capabilities.requestReply === "none") {
-      throw new FeatureNotSupportedError(`the ${this.#kind} broker does not support request/reply`);
-    }
-    const command = this.#command("request", destination, [body], options as PublishOptions & Record<string, unknown>, false);
-    const message = (await this.#chain()(command))!;
-    let replyBody = this.#codecs.decode(message.body, message.contentType);
-    if (options.schema !== undefined) replyBody = await validateBody(options.schema, replyBody, `reply from ${destination}`);
-    return { body: replyBody as Body, headers: message.headers, correlationId: message.correlationId, message };
+  request<Body = unknown>(body: unknown, destination: string, options: RequestOptions<Body> & PublishOptionsOf = {} as RequestOptions<Body> & PublishOptionsOf): Promise<Reply<Body>> {
+    return this.#publishing.request<Body>(body, destination, options as RequestOptions<Body> & Record<string, unknown>);
   }
 
   /** `postline/testing` only: swap the transport before the broker connects. */
   [useTransport](transport: Transport<SubscribeOptions, PublishOptionsOf>): void {
     if (this.#state !== "idle") throw new ConfigurationError("the transport can only be replaced before the broker connects");
     this.#transport = transport;
-  }
-
-  #chain(): PublishNext {
-    this.#publishChain ??= composePublish(this.#middlewares, this.#send);
-    return this.#publishChain;
-  }
-
-  readonly #send = async (command: PublishCommand): Promise<PublishOutcome> => {
-    if (command.kind !== "request") {
-      await this.#transport.publish(command as PublishCommand<PublishOptionsOf>);
-      return undefined;
-    }
-    const timeoutMs = command.timeoutMs ?? this.#options.requestTimeoutMs ?? 30_000;
-    if (this.#transport.capabilities.requestReply === "native" && this.#transport.request !== undefined) {
-      const signal = AbortSignal.timeout(timeoutMs);
-      try {
-        return await this.#transport.request(command as PublishCommand<PublishOptionsOf>, signal);
-      } catch (error) {
-        if (signal.aborted) throw new RequestTimeoutError(command.destination, timeoutMs);
-        throw error;
-      }
-    }
-    this.#requests ??= new InboxRequests(this.#transport, this.#logger);
-    return this.#requests.request(command, timeoutMs);
-  };
-
-  async #publishThrough(body: unknown, destination: string, options: PublishOptions & Record<string, unknown>, middlewares: readonly Middleware<string>[]): Promise<void> {
-    this.#assertConnected("publish");
-    const command = this.#command("publish", destination, [body], options, false);
-    const chain = middlewares === this.#middlewares ? this.#chain() : composePublish(middlewares, this.#send);
-    await chain(command);
-  }
-
-  async #publishResult(result: unknown, context: DeliveryContext, publishers: readonly Publisher<any, any>[], middlewares: readonly Middleware<string>[]): Promise<void> {
-    const message = context.message;
-    const replyTo = context.batch ? undefined : message.replyTo;
-    if (result === undefined && replyTo === undefined) return;
-    const correlationId = message.correlationId;
-    const sends: Promise<PublishOutcome>[] = [];
-    if (replyTo !== undefined) {
-      // The request's own message id goes back with the reply, so concurrent requests that share a
-      // correlation id still get their own answers.
-      const headers = { [REQUEST_ID_HEADER]: message.messageId ?? "" };
-      const reply = this.#command("reply", replyTo, [result], { correlationId, headers }, true);
-      sends.push(composePublish(middlewares, this.#send)(reply));
-    }
-    if (result !== undefined) {
-      for (const publisher of publishers) {
-        const options = { ...(publisher.options as PublishOptions & Record<string, unknown>), correlationId };
-        const command = this.#command("publish", publisher.destination, [result], options, true);
-        sends.push(composePublish([...middlewares, ...publisher.middlewares], this.#send)(command));
-      }
-    }
-    await Promise.all(sends);
-  }
-
-  #command(kind: PublishKind, destination: string, bodies: readonly unknown[], options: PublishOptions & Record<string, unknown>, fromHandler: boolean): PublishCommand {
-    if (typeof destination !== "string" || destination === "") {
-      throw new ConfigurationError(`publish needs a destination (a non-empty string), got ${JSON.stringify(destination)}`);
-    }
-    const { headers, correlationId, messageId, contentType, timeoutMs, schema: _schema, ...brokerOptions } = options as RequestOptions & Record<string, unknown>;
-    // One publish call is one conversation: the messages of a batch share a correlation id (as in FastStream).
-    // A conversation that starts here is named after its first message, which saves a UUID per publish.
-    const firstId = messageId ?? randomUUID();
-    const conversation = correlationId ?? firstId;
-    const messages = bodies.map((body, index) => {
-      const encoded = this.#codecs.encode(body, contentType);
-      return {
-        body: encoded.body,
-        headers: { ...headers },
-        contentType: encoded.contentType,
-        correlationId: conversation,
-        messageId: index === 0 ? firstId : randomUUID(),
-      };
-    });
-    return { kind, destination, messages, fromHandler, replyTo: undefined, options: brokerOptions, timeoutMs, server: this.#transport.server };
-  }
-
-  #assertConnected(operation: string): void {
-    if (this.#state !== "connected") throw new NotConnectedError(operation, this.#kind);
   }
 }
 

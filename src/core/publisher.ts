@@ -1,7 +1,9 @@
 import { ConfigurationError } from "./errors.js";
 import type { Middleware } from "./middleware.js";
 import type { PublishOptions } from "./publish-api.js";
-import type { BrokerRuntime } from "./runtime.js";
+import { PublisherChain } from "./publishing-chain.js";
+import type { CommandOptions } from "./publishing-command.js";
+import type { Publishing } from "./publishing.js";
 
 export interface PublisherOptions {
   readonly middlewares?: readonly Middleware<string>[];
@@ -11,7 +13,8 @@ export interface PublisherOptions {
 export interface PublisherOwner {
   prefix(): string;
   outerMiddlewares(): readonly Middleware<string>[];
-  runtime(): BrokerRuntime;
+  /** The owning broker's publishing (a router reaches it once included). */
+  runtime(): { readonly publishing: Publishing };
 }
 
 /**
@@ -43,6 +46,7 @@ export function createPublisher<Body, BrokerOptions>(
   options: PublisherOptions & PublishOptions & BrokerOptions,
 ): Publisher<Body, BrokerOptions> {
   const { middlewares = [], ...publishOptions } = options;
+  const chain = new PublisherChain(middlewares);
   // eslint-disable-next-line prefer-const -- assigned once below; the decorator closes over it
   let publisher: Publisher<Body, BrokerOptions>;
   const decorator = (method: (...args: any[]) => unknown, context: ClassMethodDecoratorContext): void => {
@@ -56,8 +60,9 @@ export function createPublisher<Body, BrokerOptions>(
     middlewares,
     options: publishOptions as PublishOptions & BrokerOptions,
     async publish(body: Body, overrides?: PublishOptions & BrokerOptions): Promise<void> {
-      const merged = { ...publishOptions, ...overrides } as PublishOptions & Record<string, unknown>;
-      return owner.runtime().publishThrough(body, publisher.destination, merged, [...owner.outerMiddlewares(), ...middlewares]);
+      const publishing = owner.runtime().publishing;
+      const merged = { ...publishOptions, ...overrides } as CommandOptions;
+      return publishing.publish(body, publisher.destination, merged, chain.of(publishing, owner.outerMiddlewares()));
     },
   };
   publisher = Object.defineProperty(Object.assign(decorator, methods), "destination", {

@@ -6,6 +6,7 @@ import { DecodeError, FeatureNotSupportedError, SettlementSignal, ValidationErro
 import type { IncomingMessage } from "./message.js";
 import { composeConsume, type ConsumeChain, type Middleware } from "./middleware.js";
 import type { Publisher } from "./publisher.js";
+import { ResultFanOut } from "./publishing-result.js";
 import type { BrokerRuntime } from "./runtime.js";
 import { validateBody } from "./schema.js";
 import type { BatchOptions, Delivery, TransportSubscription } from "./transport.js";
@@ -55,7 +56,7 @@ export class Subscriber {
   readonly #inFlight = new Set<Promise<void>>();
   #subscription: TransportSubscription | undefined;
   #chain: ConsumeChain | undefined;
-  #middlewares: readonly Middleware<string>[] = [];
+  #results: ResultFanOut | undefined;
   #observers: ((body: unknown, context: MessageContext) => void)[] = [];
   #info: SubscriberInfo | undefined;
 
@@ -112,8 +113,9 @@ export class Subscriber {
       throw new FeatureNotSupportedError(`subscriber "${this.name}": the ${this.#runtime.transport.kind} broker cannot consume batches`);
     }
     const options = this.#definition.options;
-    this.#middlewares = [...this.#definition.outerMiddlewares(), ...(options.middlewares ?? [])];
-    this.#chain = composeConsume(this.#middlewares);
+    const middlewares = [...this.#definition.outerMiddlewares(), ...(options.middlewares ?? [])];
+    this.#chain = composeConsume(middlewares);
+    this.#results = new ResultFanOut(this.#runtime.publishing, this.#definition.publishers, middlewares);
     const { schema: _schema, publishers: _publishers, middlewares: _middlewares, ackPolicy: _ack, batch: _batch, concurrency: _concurrency, name: _name, ...brokerOptions } = options;
     this.#info = {
       name: this.name,
@@ -207,7 +209,7 @@ export class Subscriber {
     const result = await this.#definition.handler(body, context);
     // Most handlers return nothing and answer no request: skip the publishing machinery for them.
     if (result === undefined && (context.batch || context.message.replyTo === undefined)) return;
-    await this.#runtime.publishResult(result, context, this.#definition.publishers, this.#middlewares);
+    await this.#results!.publish(result, context);
   }
 
   #decode(message: IncomingMessage): unknown {
