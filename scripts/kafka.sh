@@ -35,8 +35,12 @@ if [[ -n "${JAVA_HOME:-}" && -x "$JAVA_HOME/bin/java" ]]; then JAVA="$JAVA_HOME/
 TOOL_JVM_OPTS=(-Xms32m -Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Djava.awt.headless=true
   -Dorg.slf4j.simpleLogger.defaultLogLevel=warn)
 
-log() { printf 'kafka.sh: %s\n' "$*" >&2; }
-die() { log "ERROR: $*"; exit 1; }
+# shellcheck source=scripts/lib/jvm-service.sh
+source "$SCRIPT_DIR/lib/jvm-service.sh"
+SERVICE=Kafka
+ADDRESS="$BOOTSTRAP"
+HOST="$KAFKA_HOST"
+PORT="$KAFKA_PORT"
 
 resolve_home() {
   local home="${POSTLINE_KAFKA_HOME:-$REPO_ROOT/.cache/kafka}"
@@ -50,17 +54,9 @@ resolve_home() {
   PID_FILE="$KAFKA_HOME_DIR/kafka.pid"
   LOG_FILE="$KAFKA_HOME_DIR/kafka.log"
   LOCK_FILE="$KAFKA_HOME_DIR/.lock"
+  HOME_DIR="$KAFKA_HOME_DIR"
   LIBS_STAMP="$LIBS/.postline-libs"
   FORMAT_STAMP="$DATA/.postline-format"
-}
-
-# Serialise start/stop/reset (e.g. two test runners starting Kafka at once). fd 9 is closed for the broker so it
-# does not keep the lock.
-take_lock() {
-  exec 9>"$LOCK_FILE"
-  if command -v flock >/dev/null 2>&1; then
-    flock -w 180 9 || die "another kafka.sh is still busy with $KAFKA_HOME_DIR (lock $LOCK_FILE)"
-  fi
 }
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -183,37 +179,15 @@ format_storage() {
 # ---------------------------------------------------------------------------------------------------------------
 # Process handling
 # ---------------------------------------------------------------------------------------------------------------
-# True when $1 is a live kafka.Kafka process using this cache's server.properties (guards against pid reuse).
-is_our_broker() {
-  local pid="$1" cmdline
-  [[ "$pid" =~ ^[0-9]+$ ]] || return 1
-  [[ -r "/proc/$pid/cmdline" ]] || return 1
-  cmdline="$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null)" || return 1
+# A live kafka.Kafka process using this cache's server.properties.
+service_is_ours() {
+  local cmdline
+  cmdline="$(cmdline_of "$1")" || return 1
   [[ "$cmdline" == *kafka.Kafka* && "$cmdline" == *"$CONFIG"* ]]
 }
 
-# Pid of the broker started from this cache, from the pid file or (if that was lost) from /proc.
-broker_pid() {
-  local pid=""
-  if [[ -s "$PID_FILE" ]]; then
-    pid="$(tr -d '[:space:]' <"$PID_FILE")"
-    if is_our_broker "$pid"; then printf '%s\n' "$pid"; return 0; fi
-  fi
-  local f
-  for f in /proc/[0-9]*/cmdline; do
-    pid="${f#/proc/}"; pid="${pid%/cmdline}"
-    if is_our_broker "$pid"; then printf '%s\n' "$pid"; return 0; fi
-  done
-  return 1
-}
-
-# TCP connect with a time limit (a listener that never accepts must not hang the script).
-port_open() {
-  timeout 3 bash -c 'exec 3<>"/dev/tcp/$1/$2"' port-check "$1" "$2" >/dev/null 2>&1
-}
-
 # A real client round trip (AdminClient listTopics via TopicCommand), not just an open port.
-broker_answers() {
+service_answers() {
   port_open "$KAFKA_HOST" "$KAFKA_PORT" || return 1
   [[ -f "$CLIENT_CONFIG" ]] || write_config
   compgen -G "$LIBS/kafka-tools-*.jar" >/dev/null || return 1
@@ -221,32 +195,7 @@ broker_answers() {
     --bootstrap-server "$BOOTSTRAP" --command-config "$CLIENT_CONFIG" --list >/dev/null 2>&1
 }
 
-print_log_tail() {
-  if [[ -f "$LOG_FILE" ]]; then
-    # The shutdown that follows a fatal error pushes the cause out of the tail: show the first errors too.
-    if grep -qE '\] (ERROR|FATAL) ' -- "$LOG_FILE"; then
-      log "first errors in $LOG_FILE:"
-      grep -m 5 -A 1 -E '\] (ERROR|FATAL) ' -- "$LOG_FILE" >&2 || true
-    fi
-    log "last 50 lines of $LOG_FILE:"
-    tail -n 50 -- "$LOG_FILE" >&2 || true
-  fi
-}
-
-wait_until_ready() {
-  local pid="$1" deadline=$((SECONDS + START_TIMEOUT))
-  while ((SECONDS < deadline)); do
-    if ! kill -0 "$pid" 2>/dev/null; then
-      rm -f -- "$PID_FILE"
-      print_log_tail
-      die "the Kafka broker (pid $pid) exited during startup"
-    fi
-    if broker_answers; then return 0; fi
-    sleep 1
-  done
-  print_log_tail
-  die "Kafka did not accept clients on $BOOTSTRAP within ${START_TIMEOUT}s (broker pid $pid is still running; 'bash scripts/kafka.sh stop' stops it)"
-}
+service_ready_hint() { echo "accept clients on $BOOTSTRAP"; }
 
 # ---------------------------------------------------------------------------------------------------------------
 # Commands
@@ -256,98 +205,21 @@ cmd_start() {
   take_lock
   fetch_libs
   write_config
-
-  if pid="$(broker_pid)"; then
-    printf '%s\n' "$pid" >"$PID_FILE"
-    if broker_answers; then
-      echo "Kafka is already running on $BOOTSTRAP (pid $pid)"
-      return 0
-    fi
-    # Started earlier and still starting up (e.g. by a run that was interrupted): wait for it, don't start another.
-    log "Kafka broker already started from $KAFKA_HOME_DIR (pid $pid); waiting until it accepts clients"
-    wait_until_ready "$pid"
-    echo "Kafka is running on $BOOTSTRAP (pid $pid, ready in $((SECONDS - t0))s)"
-    return 0
-  fi
-  if broker_answers; then
-    echo "Kafka is already running on $BOOTSTRAP (not started from $KAFKA_HOME_DIR)"
-    return 0
-  fi
+  reuse_running && return 0
   if port_open "$KAFKA_HOST" "$KAFKA_PORT" || port_open "$KAFKA_HOST" "$CONTROLLER_PORT"; then
     die "port $KAFKA_PORT or $CONTROLLER_PORT on $KAFKA_HOST is taken by something that is not a working Kafka broker"
   fi
-  rm -f -- "$PID_FILE"
 
   format_storage
 
-  if [[ -f "$LOG_FILE" ]]; then mv -f -- "$LOG_FILE" "$LOG_FILE.prev"; fi
   log "starting Kafka $(kafka_version) on $BOOTSTRAP (log: $LOG_FILE)"
-  # setsid: the broker survives the caller's terminal / process group (npm, Ctrl-C of a test run).
-  # The inner shell writes its own pid and execs java, so the pid file holds the JVM's pid.
-  (
-    cd -- "$KAFKA_HOME_DIR"
-    exec nohup setsid bash -c 'printf "%s\n" "$$" >"$1"; shift; exec "$@"' kafka-start "$PID_FILE" \
-      "$JAVA" "-Xms128m" "-Xmx$HEAP" -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -Djava.awt.headless=true \
-      -Dorg.slf4j.simpleLogger.showDateTime=true "-Dorg.slf4j.simpleLogger.dateTimeFormat=yyyy-MM-dd HH:mm:ss,SSS" \
-      -Dorg.slf4j.simpleLogger.log.org.apache.kafka.clients=warn \
-      -cp "$LIBS/*" kafka.Kafka "$CONFIG"
-  ) </dev/null >>"$LOG_FILE" 2>&1 9>&- &
-  local launcher=$!
-
-  # Wait for the pid file written by the launched process.
-  local i
-  for ((i = 0; i < 50; i++)); do
-    [[ -s "$PID_FILE" ]] && break
-    kill -0 "$launcher" 2>/dev/null || break
-    sleep 0.1
-  done
-  pid="$(tr -d '[:space:]' <"$PID_FILE" 2>/dev/null || true)"
-  if [[ ! "$pid" =~ ^[0-9]+$ ]]; then
-    print_log_tail
-    die "the Kafka broker did not start (no pid written to $PID_FILE)"
-  fi
-
+  pid="$(launch_detached \
+    "$JAVA" "-Xms128m" "-Xmx$HEAP" -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -Djava.awt.headless=true \
+    -Dorg.slf4j.simpleLogger.showDateTime=true "-Dorg.slf4j.simpleLogger.dateTimeFormat=yyyy-MM-dd HH:mm:ss,SSS" \
+    -Dorg.slf4j.simpleLogger.log.org.apache.kafka.clients=warn \
+    -cp "$LIBS/*" kafka.Kafka "$CONFIG")"
   wait_until_ready "$pid"
   echo "Kafka $(kafka_version) is running on $BOOTSTRAP (pid $pid, ready in $((SECONDS - t0))s)"
-}
-
-cmd_stop() {
-  take_lock
-  local pid
-  if ! pid="$(broker_pid)"; then
-    rm -f -- "$PID_FILE"
-    if port_open "$KAFKA_HOST" "$KAFKA_PORT"; then
-      echo "Kafka: no broker started from $KAFKA_HOME_DIR (something else listens on $BOOTSTRAP; left alone)"
-    else
-      echo "Kafka is not running"
-    fi
-    return 0
-  fi
-  log "stopping Kafka broker (pid $pid) ..."
-  kill -TERM "$pid" 2>/dev/null || true
-  local deadline=$((SECONDS + STOP_TIMEOUT))
-  while kill -0 "$pid" 2>/dev/null && ((SECONDS < deadline)); do sleep 0.25; done
-  if kill -0 "$pid" 2>/dev/null; then
-    log "Kafka broker (pid $pid) did not stop within ${STOP_TIMEOUT}s; killing it"
-    kill -KILL "$pid" 2>/dev/null || true
-    while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
-  fi
-  rm -f -- "$PID_FILE"
-  echo "Kafka stopped"
-}
-
-cmd_status() {
-  if broker_answers; then
-    echo "running"
-    return 0
-  fi
-  local pid
-  if pid="$(broker_pid)"; then
-    echo "not ready (broker pid $pid is running but does not answer on $BOOTSTRAP)"
-  else
-    echo "stopped"
-  fi
-  return 1
 }
 
 cmd_reset() {
