@@ -27,6 +27,7 @@ export {
 } from "./core/index.js";
 export type {
   AckPolicy,
+  AppDocumentation,
   AppOptions,
   BatchOptions,
   BrokerOptions,
@@ -41,10 +42,12 @@ export type {
   PublishCommand,
   PublishOptions,
   Publisher,
+  PublisherDocumentation,
   Reply,
   RequestOptions,
   RouterOptions,
   Settlement,
   ShutdownSignal,
+  SubscriberDocumentation,
   SubscriberOptions,
 } from "./core/index.js";

@@ -1,5 +1,6 @@
 import type { Logger } from "./logger.js";
 import { consoleLogger } from "./logger.js";
+import { recordApp, type AppDocumentation } from "./registrations.js";
 
 /** What an App runs: any Postline broker. */
 export interface Startable {
@@ -15,7 +16,8 @@ export type Hook = () => void | Promise<void>;
  */
 export type ShutdownSignal = "SIGINT" | "SIGTERM" | "SIGHUP" | "SIGQUIT" | "SIGUSR1" | "SIGUSR2" | "SIGBREAK";
 
-export interface AppOptions {
+/** Lifecycle hooks and signals; `title`, `version` and `description` document the service (AsyncAPI). */
+export interface AppOptions extends AppDocumentation {
   readonly onStartup?: Hook | readonly Hook[];
   readonly afterStartup?: Hook | readonly Hook[];
   readonly onShutdown?: Hook | readonly Hook[];
@@ -49,6 +51,7 @@ export class App {
     };
     this.#logger = options.logger ?? consoleLogger("info", "postline:app");
     this.#signals = options.signals ?? ["SIGINT", "SIGTERM"];
+    recordApp(this, { brokers: this.#brokers, documentation: { title: options.title, version: options.version, description: options.description } });
   }
 
   onStartup(hook: Hook): this {

@@ -30,6 +30,7 @@ export type { PublishApi, PublishOptions, Reply, RequestOptions } from "./publis
 export { loadPeer } from "./peer.js";
 export type { Publisher, PublisherOptions } from "./publisher.js";
 export type { BodyOf, SubscriberBuilder, SubscriptionCheck } from "./registry.js";
+export type { AppDocumentation, DocumentationOptions, PublisherDocumentation, SubscriberDocumentation } from "./registrations.js";
 export { REQUEST_ID_HEADER } from "./request-reply.js";
 export { parseServer } from "./server.js";
 export { Router, type RouterOptions } from "./router.js";

@@ -5,6 +5,15 @@ import { ConfigurationError } from "./errors.js";
 import type { Middleware } from "./middleware.js";
 import type { PublishOptions } from "./publish-api.js";
 import { createPublisher, publishersOf, type Publisher, type PublisherOptions, type PublisherOwner } from "./publisher.js";
+import {
+  publisherDocumentationKeys,
+  recordPublisher,
+  recordSubscriber,
+  splitDocumentation,
+  subscriberDocumentationKeys,
+  type PublisherDocumentation,
+  type SubscriberDocumentation,
+} from "./registrations.js";
 import type { BrokerRuntime } from "./runtime.js";
 import { Subscriber, type Handler, type SubscriberDefinition, type SubscriberOptions } from "./subscriber.js";
 
@@ -63,6 +72,7 @@ export abstract class Registry<Kind extends string, SubscribeOptions, PublishOpt
   readonly #prefix: string;
   readonly #middlewares: readonly Middleware<Kind>[];
   readonly #subscribers: Subscriber[] = [];
+  readonly #publishers: Publisher<any, any>[] = [];
   readonly #children: Registry<Kind, SubscribeOptions, PublishOptionsOf>[] = [];
   #parent: Registry<Kind, SubscribeOptions, PublishOptionsOf> | undefined;
 
@@ -101,8 +111,14 @@ export abstract class Registry<Kind extends string, SubscribeOptions, PublishOpt
     return [...this.#subscribers, ...this.#children.flatMap((child) => child.subscribers())];
   }
 
-  subscriber<const O extends SubscriberOptions & SubscribeOptions>(destination: string, options?: O): SubscriberBuilder<BodyOf<O>, HasSchema<O>> {
-    const subscriberOptions = (options ?? {}) as SubscriberOptions & Record<string, unknown>;
+  /** Every publisher created by `publisher()` on this registry and on the routers it includes. */
+  publishers(): Publisher<any, any>[] {
+    return [...this.#publishers, ...this.#children.flatMap((child) => child.publishers())];
+  }
+
+  subscriber<const O extends SubscriberOptions & SubscribeOptions & SubscriberDocumentation>(destination: string, options?: O): SubscriberBuilder<BodyOf<O>, HasSchema<O>> {
+    const { documentation, rest } = splitDocumentation((options ?? {}) as SubscriberOptions & Record<string, unknown>, subscriberDocumentationKeys);
+    const subscriberOptions = rest;
     validateSubscriberOptions(destination, subscriberOptions);
     this.#checkSubscription?.(destination, subscriberOptions);
     for (const middleware of subscriberOptions.middlewares ?? []) this.checkMiddleware(middleware);
@@ -117,6 +133,7 @@ export abstract class Registry<Kind extends string, SubscribeOptions, PublishOpt
         prefix: () => this.prefix(),
       };
       const subscriber = new Subscriber(definition, () => this.runtime());
+      recordSubscriber({ subscriber, options: subscriberOptions, publishers: definition.publishers, documentation });
       this.#subscribers.push(subscriber);
       this.onSubscriber(subscriber);
       return subscriber;
@@ -137,9 +154,13 @@ export abstract class Registry<Kind extends string, SubscribeOptions, PublishOpt
     return Object.assign(decorator, { handle }) as unknown as SubscriberBuilder<BodyOf<O>, HasSchema<O>>;
   }
 
-  publisher<Body = unknown>(destination: string, options?: PublisherOptions & PublishOptions & PublishOptionsOf): Publisher<Body, PublishOptionsOf> {
+  publisher<Body = unknown>(destination: string, options?: PublisherOptions & PublishOptions & PublishOptionsOf & PublisherDocumentation): Publisher<Body, PublishOptionsOf> {
     for (const middleware of options?.middlewares ?? []) this.checkMiddleware(middleware);
-    return createPublisher<Body, PublishOptionsOf>(this, destination, (options ?? {}) as PublisherOptions & PublishOptions & PublishOptionsOf);
+    const { documentation, rest } = splitDocumentation(options ?? {}, publisherDocumentationKeys);
+    const publisher = createPublisher<Body, PublishOptionsOf>(this, destination, rest as PublisherOptions & PublishOptions & PublishOptionsOf);
+    recordPublisher({ publisher, documentation });
+    this.#publishers.push(publisher);
+    return publisher;
   }
 
   /** Adds a router's subscribers and publishers, under this registry's prefix and middlewares. */
