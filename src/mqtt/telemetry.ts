@@ -16,6 +16,7 @@ export interface MqttServer {
 export const mqttTelemetry: TelemetryProvider<MqttPublishOptions, IPublishPacket> = {
   system: "mqtt",
   broker: "mqtt",
+  attributes: [],
   publishFacts(command: PublishCommand<MqttPublishOptions>): MessagingFacts {
     return { destinationName: command.destination, temporary: command.kind === "reply" };
   },

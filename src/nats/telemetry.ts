@@ -16,6 +16,7 @@ export function isWildcardSubject(subject: string): boolean {
 export const natsTelemetry: TelemetryProvider<NatsPublishOptions, NatsRaw> = {
   system: "nats",
   broker: "nats",
+  attributes: [],
   publishFacts(command: PublishCommand<NatsPublishOptions>): MessagingFacts {
     return { destinationName: command.destination, temporary: command.kind === "reply" };
   },

@@ -1,21 +1,57 @@
 import type { Attributes } from "@opentelemetry/api";
 import type { IncomingMessage, MessagingFacts, OutgoingMessage, ServerAddress } from "../core/index.js";
+import type { AttributeValue, SystemAttribute } from "../core/telemetry/provider.js";
 import { ATTR, ATTR_FASTSTREAM, ATTR_PREVIOUS } from "../core/telemetry/semconv.js";
 
-/** Facts → attribute keys of the selected convention. The only place that knows the keys per system. */
+/**
+ * Facts → attribute keys of the selected convention. The generic messaging keys are known here; a system's
+ * own keys come from its adapter's declarations (`TelemetryProvider.attributes`), compiled once per
+ * middleware into `SystemKey`s and looped over per span.
+ */
 export interface AttributeSettings {
   readonly system: string;
   /** Also write the keys that semantic-conventions 1.45 replaced (`messaging/dup`). */
   readonly duplicatePrevious: boolean;
+  /** The adapter's system attributes, compiled for this convention. */
+  readonly systemKeys: readonly SystemKey[];
 }
 
-function setIfDefined(attributes: Attributes, key: string, value: string | number | boolean | undefined): void {
+/** One declared system attribute, compiled for one convention: the keys to write and where the value is. */
+export interface SystemKey {
+  readonly key: string;
+  /** The previous key, written too (current mode under `messaging/dup` only). */
+  readonly previous: string | undefined;
+  /** Left off a batch's `process` span (FastStream mode only). */
+  readonly singleOnly: boolean;
+  readonly read: (facts: MessagingFacts) => AttributeValue | undefined;
+}
+
+export function currentSystemKeys(declarations: readonly SystemAttribute[], duplicatePrevious: boolean): readonly SystemKey[] {
+  const keys: SystemKey[] = [];
+  for (const declaration of declarations) {
+    if (declaration.current === undefined) continue;
+    keys.push({ key: declaration.current, previous: duplicatePrevious ? declaration.previous : undefined, singleOnly: false, read: (facts) => declaration.value(facts) });
+  }
+  return keys;
+}
+
+export function faststreamSystemKeys(declarations: readonly SystemAttribute[]): readonly SystemKey[] {
+  const keys: SystemKey[] = [];
+  for (const declaration of declarations) {
+    if (declaration.faststream === undefined) continue;
+    const read = declaration.faststreamValue === undefined ? (facts: MessagingFacts) => declaration.value(facts) : (facts: MessagingFacts) => declaration.faststreamValue?.(facts);
+    keys.push({ key: declaration.faststream, previous: undefined, singleOnly: declaration.faststreamSingleOnly === true, read });
+  }
+  return keys;
+}
+
+function setIfDefined(attributes: Attributes, key: string, value: AttributeValue | undefined): void {
   if (value !== undefined) attributes[key] = value;
 }
 
 /** Where attributes known only after the span started go: the span itself. */
 export interface AttributeSink {
-  setAttribute(key: string, value: string | number | boolean): unknown;
+  setAttribute(key: string, value: AttributeValue): unknown;
 }
 
 /**
@@ -47,27 +83,15 @@ export function creationAttributes(settings: AttributeSettings, facts: Messaging
  * carries its size; a single message its ids and body size (per-message ids of a batch go on its links).
  */
 export function setMessageAttributes(span: AttributeSink, settings: AttributeSettings, facts: MessagingFacts, messages: readonly (IncomingMessage | OutgoingMessage)[], batch: boolean): void {
-  const dup = settings.duplicatePrevious;
   if (facts.temporary === true) span.setAttribute(ATTR.destinationTemporary, true);
-  if (facts.messageKey !== undefined) {
-    span.setAttribute(ATTR.kafkaMessageKey, facts.messageKey);
-    if (dup) span.setAttribute(ATTR_PREVIOUS.kafkaMessageKey, facts.messageKey);
-  }
-  if (facts.offset !== undefined) {
-    span.setAttribute(ATTR.kafkaOffset, facts.offset);
-    if (dup) span.setAttribute(ATTR_PREVIOUS.kafkaOffset, facts.offset);
-  }
-  if (facts.tombstone === true) {
-    span.setAttribute(ATTR.kafkaTombstone, true);
-    if (dup) span.setAttribute(ATTR_PREVIOUS.kafkaTombstone, true);
-  }
-  if (facts.routingKey !== undefined && facts.routingKey !== "") {
-    span.setAttribute(ATTR.rabbitRoutingKey, facts.routingKey);
-    if (dup) span.setAttribute(ATTR_PREVIOUS.rabbitRoutingKey, facts.routingKey);
-  }
-  if (facts.deliveryTag !== undefined) {
-    span.setAttribute(ATTR.rabbitDeliveryTag, facts.deliveryTag);
-    if (dup) span.setAttribute(ATTR_PREVIOUS.rabbitDeliveryTag, facts.deliveryTag);
+  // An indexed loop: this runs for every span, and most adapters declare nothing.
+  const keys = settings.systemKeys;
+  for (let index = 0; index < keys.length; index += 1) {
+    const entry = keys[index]!;
+    const value = entry.read(facts);
+    if (value === undefined) continue;
+    span.setAttribute(entry.key, value);
+    if (entry.previous !== undefined) span.setAttribute(entry.previous, value);
   }
   const first = messages[0];
   if (batch) {
@@ -81,51 +105,31 @@ export function setMessageAttributes(span: AttributeSink, settings: AttributeSet
 }
 
 /** FastStream's publish-side attributes (its `get_publish_attrs_from_cmd`). */
-export function faststreamPublishAttributes(system: string, facts: MessagingFacts, messages: readonly OutgoingMessage[]): Attributes {
+export function faststreamPublishAttributes(settings: AttributeSettings, facts: MessagingFacts, messages: readonly OutgoingMessage[]): Attributes {
   const attributes: Attributes = {
-    [ATTR_FASTSTREAM.system]: system,
-    [ATTR_FASTSTREAM.destinationName]: facts.exchange ?? facts.destinationName,
+    [ATTR_FASTSTREAM.system]: settings.system,
+    [ATTR_FASTSTREAM.destinationName]: facts.faststreamDestinationName ?? facts.destinationName,
     [ATTR_FASTSTREAM.conversationId]: messages[0]?.correlationId ?? "",
   };
-  setIfDefined(attributes, ATTR_FASTSTREAM.kafkaPartition, facts.partitionId === undefined ? undefined : Number(facts.partitionId));
-  setIfDefined(attributes, ATTR_FASTSTREAM.kafkaMessageKey, facts.messageKey);
-  setIfDefined(attributes, ATTR_FASTSTREAM.rabbitRoutingKey, facts.routingKey);
+  for (const entry of settings.systemKeys) setIfDefined(attributes, entry.key, entry.read(facts));
   if (messages.length > 1) attributes[ATTR_FASTSTREAM.batchMessageCount] = messages.length;
   return attributes;
 }
 
 /** FastStream's consume-side attributes (its `get_consume_attrs_from_message`). */
-export function faststreamConsumeAttributes(system: string, facts: MessagingFacts, messages: readonly IncomingMessage[], batch: boolean, fallbackId: () => string): Attributes {
+export function faststreamConsumeAttributes(settings: AttributeSettings, facts: MessagingFacts, messages: readonly IncomingMessage[], batch: boolean, fallbackId: () => string): Attributes {
   const first = messages[0];
   const generated = fallbackId();
   const attributes: Attributes = {
-    [ATTR_FASTSTREAM.system]: system,
+    [ATTR_FASTSTREAM.system]: settings.system,
     [ATTR_FASTSTREAM.messageId]: facts.messageId ?? first?.messageId ?? generated,
     [ATTR_FASTSTREAM.conversationId]: first?.correlationId ?? generated,
     [ATTR_FASTSTREAM.payloadSize]: messages.reduce((total, message) => total + message.body.byteLength, 0),
-    [ATTR_FASTSTREAM.destinationPublishName]: facts.exchange ?? facts.destinationName,
+    [ATTR_FASTSTREAM.destinationPublishName]: facts.faststreamDestinationName ?? facts.destinationName,
   };
   if (batch) attributes[ATTR_FASTSTREAM.batchMessageCount] = messages.length;
-  setIfDefined(attributes, ATTR_FASTSTREAM.kafkaPartition, facts.partitionId === undefined ? undefined : Number(facts.partitionId));
-  if (!batch) {
-    setIfDefined(attributes, ATTR_FASTSTREAM.kafkaOffset, facts.offset);
-    setIfDefined(attributes, ATTR_FASTSTREAM.kafkaMessageKey, facts.messageKey);
+  for (const entry of settings.systemKeys) {
+    if (!(batch && entry.singleOnly)) setIfDefined(attributes, entry.key, entry.read(facts));
   }
-  setIfDefined(attributes, ATTR_FASTSTREAM.rabbitRoutingKey, facts.routingKey);
-  setIfDefined(attributes, ATTR_FASTSTREAM.rabbitDeliveryTag, facts.deliveryTag);
   return attributes;
-}
-
-/** The span-name destination: current mode leaves temporary destinations out, FastStream never does. */
-export function currentSpanName(operation: string, facts: MessagingFacts): string {
-  if (facts.temporary === true) return operation;
-  return `${operation} ${facts.destinationTemplate ?? facts.destinationName}`;
-}
-
-export function faststreamDestination(facts: MessagingFacts): string {
-  return facts.faststreamDestination ?? facts.destinationName;
-}
-
-export function faststreamSpanName(facts: MessagingFacts, action: "create" | "publish" | "process"): string {
-  return `${faststreamDestination(facts)} ${action}`;
 }

@@ -89,3 +89,17 @@ function increment(totals: Map<string, { attributes: Attributes; total: number }
   if (entry === undefined) totals.set(set.key, { attributes: set.attributes, total: count });
   else entry.total += count;
 }
+
+/** Metric attributes built once per key (operation, destination, group, server) and reused by every recording. */
+export class MetricAttributeSets {
+  readonly #sets = new Map<string, MetricAttributeSet>();
+
+  get(key: string, build: () => Attributes): MetricAttributeSet {
+    let set = this.#sets.get(key);
+    if (set === undefined) {
+      set = { key, attributes: build() };
+      this.#sets.set(key, set);
+    }
+    return set;
+  }
+}

@@ -11,6 +11,7 @@ import type { RedisPublishOptions } from "./options.js";
 export const redisTelemetry: TelemetryProvider<RedisPublishOptions, RedisRawMessage> = {
   system: "redis",
   broker: "redis",
+  attributes: [],
   publishFacts(command: PublishCommand<RedisPublishOptions>): MessagingFacts {
     return { destinationName: command.destination, temporary: command.kind === "reply" };
   },

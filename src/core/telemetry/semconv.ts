@@ -3,9 +3,12 @@
  * `@opentelemetry/semantic-conventions` is not meant to be imported at run time).
  *
  * `current`: the messaging conventions of semantic-conventions v1.44 with the keys of the npm package
- * `@opentelemetry/semantic-conventions` 1.45.0 (`messaging.system.name`, `kafka.*`, `rabbitmq.*`).
+ * `@opentelemetry/semantic-conventions` 1.45.0 (`messaging.system.name`, ...).
  * `previous`: the keys those replaced (v1.27–v1.44), emitted too under `OTEL_SEMCONV_STABILITY_OPT_IN=messaging/dup`.
  * `faststream`: the pre-1.25 keys Python FastStream 0.6/0.7 emits (its `SpanAttributes` resolve to these).
+ *
+ * Only the generic messaging keys are here: a system's own keys (`kafka.offset`, `rabbitmq.*`) are declared
+ * by its adapter, in `src/<broker>/telemetry.ts`, with the same three versions.
  */
 export const SEMCONV_VERSION = "1.45.0";
 export const SCHEMA_URL_CURRENT = "https://opentelemetry.io/schemas/1.44.0";
@@ -27,11 +30,6 @@ export const ATTR = {
   serverAddress: "server.address",
   serverPort: "server.port",
   errorType: "error.type",
-  kafkaMessageKey: "kafka.message.key",
-  kafkaOffset: "kafka.offset",
-  kafkaTombstone: "kafka.message.tombstone",
-  rabbitRoutingKey: "rabbitmq.destination.routing_key",
-  rabbitDeliveryTag: "rabbitmq.message.delivery_tag",
   /** Postline's own: how the process span's message was settled (`ack`, `nack`, `reject`). */
   settlement: "messaging.postline.settlement",
 } as const;
@@ -39,11 +37,6 @@ export const ATTR = {
 /** Keys before semantic-conventions 1.45 (for `messaging/dup`). */
 export const ATTR_PREVIOUS = {
   system: "messaging.system",
-  kafkaMessageKey: "messaging.kafka.message.key",
-  kafkaOffset: "messaging.kafka.offset",
-  kafkaTombstone: "messaging.kafka.message.tombstone",
-  rabbitRoutingKey: "messaging.rabbitmq.destination.routing_key",
-  rabbitDeliveryTag: "messaging.rabbitmq.message.delivery_tag",
 } as const;
 
 /** What FastStream writes (resolved from Python's deprecated `SpanAttributes`). */
@@ -56,11 +49,6 @@ export const ATTR_FASTSTREAM = {
   conversationId: "messaging.message.conversation_id",
   payloadSize: "messaging.message.payload_size_bytes",
   batchMessageCount: "messaging.batch.message_count",
-  kafkaPartition: "messaging.kafka.destination.partition",
-  kafkaMessageKey: "messaging.kafka.message.key",
-  kafkaOffset: "messaging.kafka.message.offset",
-  rabbitRoutingKey: "messaging.rabbitmq.destination.routing_key",
-  rabbitDeliveryTag: "messaging.rabbitmq.message.delivery_tag",
   errorType: "error.type",
 } as const;
 

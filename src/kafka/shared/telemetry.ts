@@ -14,17 +14,53 @@ export interface KafkaRecordView {
   readonly tombstone: boolean;
 }
 
+/** Kafka's own facts, besides the generic ones. */
+export interface KafkaFacts extends MessagingFacts {
+  readonly messageKey?: string | undefined;
+  readonly offset?: number | undefined;
+  readonly tombstone?: boolean | undefined;
+}
+
+/**
+ * Kafka's attributes, as data: the key of the current conventions (`kafka.md` of semantic-conventions v1.44,
+ * keys of the npm package 1.45.0), the one it replaced (written too under `messaging/dup`) and FastStream's.
+ * The partition has a generic current key (`messaging.destination.partition.id`); only FastStream names it
+ * after Kafka, as a number. FastStream reads the offset and key of single messages only.
+ */
+const kafkaAttributes: NonNullable<TelemetryProvider<KafkaPublishOptions, unknown, KafkaFacts>["attributes"]> = [
+  {
+    faststream: "messaging.kafka.destination.partition",
+    value: (facts) => (facts.partitionId === undefined ? undefined : Number(facts.partitionId)),
+  },
+  {
+    current: "kafka.message.key",
+    previous: "messaging.kafka.message.key",
+    faststream: "messaging.kafka.message.key",
+    faststreamSingleOnly: true,
+    value: (facts) => facts.messageKey,
+  },
+  {
+    current: "kafka.offset",
+    previous: "messaging.kafka.offset",
+    faststream: "messaging.kafka.message.offset",
+    faststreamSingleOnly: true,
+    value: (facts) => facts.offset,
+  },
+  { current: "kafka.message.tombstone", previous: "messaging.kafka.message.tombstone", value: (facts) => (facts.tombstone === true ? true : undefined) },
+];
+
 /**
  * The Kafka facts of the messaging conventions, shared by every Kafka client's adapter: partition, offset, the
  * key as text, tombstones, the consumer group and, for FastStream mode, its message id `"{offset}-{timestamp}"`.
  * `broker` is the adapter's brand (`kafka`, `confluent`); the system is `kafka` for both. No `server.address`:
  * the middleware's provider is built before any broker, so it cannot know the broker's bootstrap servers.
  */
-export function kafkaTelemetry<Broker extends string, Raw>(broker: Broker, view: (raw: Raw) => KafkaRecordView): TelemetryProvider<KafkaPublishOptions, Raw> {
+export function kafkaTelemetry<Broker extends string, Raw>(broker: Broker, view: (raw: Raw) => KafkaRecordView): TelemetryProvider<KafkaPublishOptions, Raw, KafkaFacts> {
   return {
     system: "kafka",
     broker,
-    publishFacts(command: PublishCommand<KafkaPublishOptions>): MessagingFacts {
+    attributes: kafkaAttributes,
+    publishFacts(command: PublishCommand<KafkaPublishOptions>): KafkaFacts {
       const { partition, key, tombstone } = command.options;
       return {
         destinationName: command.destination,
@@ -34,7 +70,7 @@ export function kafkaTelemetry<Broker extends string, Raw>(broker: Broker, view:
         tombstone: tombstone === true ? true : undefined,
       };
     },
-    consumeFacts(message: IncomingMessage<Raw>, subscription: SubscriptionFacts): MessagingFacts {
+    consumeFacts(message: IncomingMessage<Raw>, subscription: SubscriptionFacts): KafkaFacts {
       const record = view(message.raw);
       return {
         destinationName: record.topic,
