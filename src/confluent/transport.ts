@@ -17,7 +17,6 @@ import {
 import { connectionError, createAdmin, createProducer, within, type ConfluentAdmin, type ConfluentProducer, type ConfluentRecord } from "./client.js";
 import type { ResolvedConfluentOptions } from "./options.js";
 import { ConfluentSubscription, type SubscriptionContext } from "./subscription.js";
-import { confluentTelemetryProvider } from "./telemetry.js";
 
 type Headers = Record<string, Buffer>;
 type OutgoingRecord = { key?: Buffer; value: Buffer | null; partition?: number; timestamp?: string; headers: Headers };
@@ -26,7 +25,6 @@ type OutgoingRecord = { key?: Buffer; value: Buffer | null; partition?: number; 
 export class ConfluentTransport implements Transport<KafkaSubscribeOptions, KafkaPublishOptions, ConfluentRecord> {
   readonly kind = "confluent";
   readonly capabilities = KAFKA_CAPABILITIES;
-  readonly telemetry = confluentTelemetryProvider;
   /** Where failures outside any caller go (the broker points it at its logger). */
   onError: (message: string, error: unknown) => void = () => {};
   readonly #options: ResolvedConfluentOptions;

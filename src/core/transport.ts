@@ -1,5 +1,4 @@
 import type { IncomingMessage, PublishCommand, ServerAddress, Settlement } from "./message.js";
-import type { TelemetryProvider } from "./telemetry/provider.js";
 
 /** Collect up to `maxSize` messages, or what arrived within `maxWaitMs`, into one handler call. */
 export interface BatchOptions {
@@ -54,8 +53,6 @@ export interface Transport<SubscribeOptions = unknown, PublishOptions = unknown,
   /** Matches the `broker` brand of broker-specific middlewares, e.g. "kafka" or "memory". */
   readonly kind: string;
   readonly capabilities: TransportCapabilities;
-  /** Attribute provider for telemetry: facts about destinations and messages of this broker. */
-  readonly telemetry: TelemetryProvider<PublishOptions, Raw>;
   connect(): Promise<void>;
   close(): Promise<void>;
   subscribe(spec: SubscriptionSpec<SubscribeOptions>, handler: DeliveryHandler<Raw>): Promise<TransportSubscription>;

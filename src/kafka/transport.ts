@@ -17,14 +17,12 @@ import {
 import { connectionError, createAdmin, createProducer, type KafkaAdmin, type KafkaProducer, type KafkaRecord, type RecordToProduce } from "./client.js";
 import type { ResolvedKafkaOptions } from "./options.js";
 import { KafkaSubscription, type SubscriptionContext } from "./subscription.js";
-import { kafkaTelemetryProvider } from "./telemetry.js";
 import { parseServer, type ServerAddress } from "../core/index.js";
 
 /** Translates between core and @platformatic/kafka: one producer, one consumer per subscription, an admin client. */
 export class KafkaTransport implements Transport<KafkaSubscribeOptions, KafkaPublishOptions, KafkaRecord> {
   readonly kind = "kafka";
   readonly capabilities = KAFKA_CAPABILITIES;
-  readonly telemetry = kafkaTelemetryProvider;
   /** Where failures outside any caller go (the broker points it at its logger). */
   onError: (message: string, error: unknown) => void = () => {};
   readonly #options: ResolvedKafkaOptions;

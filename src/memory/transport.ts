@@ -15,7 +15,6 @@ import type { MemoryEnvelope, QueuedMessage } from "./envelope.js";
 import type { GroupMember } from "./group-queue.js";
 import type { MemoryHub } from "./hub.js";
 import type { MemoryPublishOptions, MemorySubscribeOptions } from "./options.js";
-import { memoryTelemetry } from "./telemetry.js";
 
 const capabilities: TransportCapabilities = {
   requestReply: "inbox",
@@ -59,7 +58,6 @@ function envelopeOf(command: PublishCommand<MemoryPublishOptions>, message: Outg
 export class MemoryTransport implements Transport<MemorySubscribeOptions, MemoryPublishOptions, MemoryEnvelope> {
   readonly kind = "memory";
   readonly capabilities = capabilities;
-  readonly telemetry = memoryTelemetry;
   readonly hub: MemoryHub;
   readonly #leaves = new Set<() => void>();
 

@@ -20,7 +20,7 @@ import { openClient } from "./client.js";
 import { Member, Route } from "./member.js";
 import { toIncoming, toPublishOptions } from "./message.js";
 import { hasWildcard, topicMatches, validateQos, validateSubscription, type MqttPublishOptions, type MqttQos, type MqttSubscribeOptions } from "./options.js";
-import { mqttTelemetry, serverOf, type MqttServer } from "./telemetry.js";
+import { serverOf, type MqttServer } from "./telemetry.js";
 
 export interface MqttTransportSettings {
   readonly url: string;
@@ -49,7 +49,6 @@ const NO_MATCHING_SUBSCRIBERS = 16;
 export class MqttTransport implements Transport<MqttSubscribeOptions, MqttPublishOptions, IPublishPacket> {
   readonly kind = "mqtt";
   readonly capabilities: TransportCapabilities;
-  readonly telemetry = mqttTelemetry;
   readonly server: MqttServer;
   readonly #settings: MqttTransportSettings;
   readonly #routes = new Map<string, Route & { ready: Promise<void> }>();

@@ -21,7 +21,6 @@ import { toIncoming, toNatsHeaders, type NatsRaw } from "./message.js";
 import type { NatsBrokerOptions, NatsCoreSubscribeOptions, NatsJetStreamPublishOptions, NatsJetStreamSubscribeOptions, NatsPublishOptions, NatsSubscribeOptions } from "./options.js";
 import { validateSubject } from "./subscribe-check.js";
 import { subscribeCore, subscribeJetStream } from "./subscriber.js";
-import { natsTelemetry } from "./telemetry.js";
 import { parseServer, type ServerAddress } from "../core/index.js";
 
 const common = { requestReply: "native", batchPublish: true, batchConsume: true, consumerGroups: true } as const;
@@ -51,7 +50,6 @@ export interface NatsTransportSettings {
 export class NatsTransport implements Transport<NatsSubscribeOptions, NatsPublishOptions, NatsRaw> {
   readonly kind = "nats";
   readonly capabilities = natsCapabilities.jetstream;
-  readonly telemetry = natsTelemetry;
   #nc: NatsConnection | undefined;
   #jetstream: Promise<JetStream> | undefined;
   /** Requests waiting for a reply: closing fails them. */

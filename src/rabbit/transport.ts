@@ -17,7 +17,6 @@ import type { RabbitBrokerOptions, RabbitPublishOptions, RabbitSubscribeOptions 
 import { RabbitPublisher } from "./publisher.js";
 import { RabbitRequests } from "./requests.js";
 import { subscriptionPlan } from "./topology.js";
-import { rabbitTelemetry } from "./telemetry.js";
 import { parseServer, type ServerAddress } from "../core/index.js";
 
 const capabilities: TransportCapabilities = {
@@ -33,7 +32,6 @@ const capabilities: TransportCapabilities = {
 export class RabbitTransport implements Transport<RabbitSubscribeOptions, RabbitPublishOptions, RabbitRawMessage> {
   readonly kind = "rabbit";
   readonly capabilities = capabilities;
-  readonly telemetry = rabbitTelemetry;
   readonly connection: RabbitConnection;
   readonly #publisher: RabbitPublisher;
   readonly #requests: RabbitRequests;

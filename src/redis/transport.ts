@@ -21,7 +21,6 @@ import { validateSubscription, type RedisKind, type RedisPublishOptions, type Re
 import type { Poller } from "./poller.js";
 import { ChannelSubscriptions, Dispatcher } from "./pubsub.js";
 import { StreamPoller } from "./stream.js";
-import { redisTelemetry } from "./telemetry.js";
 import { parseServer, type ServerAddress } from "../core/index.js";
 
 // What the transport as a whole can do; each subscription kind can do a part (`redisCapabilities(kind)`).
@@ -39,7 +38,6 @@ export interface RedisTransportSettings {
 export class RedisTransport implements Transport<RedisSubscribeOptions, RedisPublishOptions, RedisRawMessage> {
   readonly kind = "redis";
   readonly capabilities = capabilities;
-  readonly telemetry = redisTelemetry;
   readonly #settings: RedisTransportSettings;
   #main: Redis | undefined;
   #channels: ChannelSubscriptions | undefined;
