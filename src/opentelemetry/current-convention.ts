@@ -1,4 +1,4 @@
-import { ROOT_CONTEXT, SpanKind, context, propagation, trace, type Attributes, type Baggage, type Context, type Link, type Span } from "@opentelemetry/api";
+import { ROOT_CONTEXT, SpanKind, context, propagation, trace, type Attributes, type Baggage, type Context, type Link, type Span, type Tracer } from "@opentelemetry/api";
 import type { MessageContext, MessagingFacts, PublishCommand, ServerAddress, SubscriberInfo, TelemetryProvider } from "../core/index.js";
 import { ATTR } from "../core/telemetry/semconv.js";
 import { creationAttributes, currentSystemKeys, setMessageAttributes, type AttributeSettings } from "./attributes.js";
@@ -15,7 +15,7 @@ import { spanName } from "./span-name.js";
  * batch) and `process`, the process span a child of the creation context unless `consumerContext: "link"`.
  */
 export class CurrentConvention implements Convention {
-  readonly #tracer: ConventionSetup["tracer"];
+  readonly #tracer: Tracer;
   readonly #provider: TelemetryProvider;
   readonly #options: TelemetryOptions;
   readonly #carrier: ContextCarrier;

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { ROOT_CONTEXT, SpanKind, context, createContextKey, propagation, trace, type Context, type Link, type Span, type SpanContext } from "@opentelemetry/api";
+import { ROOT_CONTEXT, SpanKind, context, createContextKey, propagation, trace, type Context, type Link, type Span, type SpanContext, type Tracer } from "@opentelemetry/api";
 import type { IncomingMessage, MessageContext, PublishCommand, TelemetryProvider } from "../core/index.js";
 import { ATTR_FASTSTREAM } from "../core/telemetry/semconv.js";
 import { faststreamConsumeAttributes, faststreamPublishAttributes, faststreamSystemKeys, type AttributeSettings } from "./attributes.js";
@@ -20,7 +20,7 @@ const WITH_BATCH = "with_batch";
  * origin context propagated by a handler's return value, so a chain is one flat tree.
  */
 export class FaststreamConvention implements Convention {
-  readonly #tracer: ConventionSetup["tracer"];
+  readonly #tracer: Tracer;
   readonly #provider: TelemetryProvider;
   readonly #carrier: ContextCarrier;
   readonly #settings: AttributeSettings;
