@@ -10,8 +10,18 @@ export type LogLevel = "debug" | "info" | "warn" | "error" | "silent";
 
 const order: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
 
+/**
+ * `POSTLINE_LOG_LEVEL` (set by `postline run --log-level`) overrides the level of every console logger, so the
+ * loggers that brokers and apps create for themselves follow the command line.
+ */
+function levelFromEnvironment(): LogLevel | undefined {
+  const value = typeof process === "undefined" ? undefined : process.env.POSTLINE_LOG_LEVEL;
+  return value !== undefined && Object.hasOwn(order, value) ? (value as LogLevel) : undefined;
+}
+
 /** Writes `level message {fields}` lines to stderr, below the level nothing. */
-export function consoleLogger(level: LogLevel = "info", prefix = "postline"): Logger {
+export function consoleLogger(chosen: LogLevel = "info", prefix = "postline"): Logger {
+  const level = levelFromEnvironment() ?? chosen;
   const write = (at: Exclude<LogLevel, "silent">) => (message: string, fields?: Record<string, unknown>) => {
     if (order[at] < order[level]) return;
     const extra = fields === undefined ? "" : ` ${safeJson(fields)}`;
