@@ -3,6 +3,8 @@ export type { AsyncCloseable } from "./disposable.js";
 export { App, type AppOptions, type Hook, type ShutdownSignal, type Startable } from "./app.js";
 export { ackPolicies, settlementFor, type AckPolicy } from "./ack-policy.js";
 export { DEFAULT_MAX_PENDING, DropReporter, validateMaxPending } from "./slow-consumer.js";
+export { DeliveryQueue, type Backpressure, type DeliveryQueueOptions } from "./delivery-queue.js";
+export { RedeliveryRule, validateMaxDeliveries, type Split } from "./redelivery.js";
 export { Broker, useTransport, type BrokerOptions } from "./broker.js";
 export { CodecRegistry, bytesCodec, jsonCodec, textCodec, type Codec } from "./codecs.js";
 export { currentContext, type MessageContext, type SettledListener, type SubscriberInfo } from "./context.js";

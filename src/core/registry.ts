@@ -2,6 +2,7 @@ import type { StandardSchemaV1 } from "@standard-schema/spec";
 import { ackPolicies } from "./ack-policy.js";
 import type { MessageContext } from "./context.js";
 import { ConfigurationError } from "./errors.js";
+import { validateMaxDeliveries } from "./redelivery.js";
 import type { Middleware } from "./middleware.js";
 import type { PublishOptions } from "./publish-api.js";
 import { createPublisher, publishersOf, type Publisher, type PublisherOptions, type PublisherOwner } from "./publisher.js";
@@ -54,6 +55,7 @@ function validateSubscriberOptions(destination: string, options: SubscriberOptio
   if (options.concurrency !== undefined && !(Number.isInteger(options.concurrency) && options.concurrency >= 1)) {
     throw new ConfigurationError(`${where}: concurrency must be a whole number ≥ 1, got ${String(options.concurrency)}`);
   }
+  validateMaxDeliveries(where, options.maxDeliveries);
   if (typeof options.batch === "object") {
     const { maxSize, maxWaitMs } = options.batch;
     if (maxSize !== undefined && !(Number.isInteger(maxSize) && maxSize >= 1)) throw new ConfigurationError(`${where}: batch.maxSize must be a whole number ≥ 1`);

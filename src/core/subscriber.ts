@@ -25,6 +25,11 @@ export interface SubscriberOptions {
   readonly batch?: true | Partial<BatchOptions>;
   /** Deliveries in the handler at once (default 1: messages are handled in order). */
   readonly concurrency?: number;
+  /**
+   * Deliveries after which a message nacked with requeue is rejected instead (dead-lettered where the broker
+   * has dead letters), so a message that always fails cannot loop forever. Brokers that redeliver honour it.
+   */
+  readonly maxDeliveries?: number;
   /** For logs and errors; defaults to the handler's name, then the destination. */
   readonly name?: string;
 }
@@ -116,7 +121,7 @@ export class Subscriber {
     const middlewares = [...this.#definition.outerMiddlewares(), ...(options.middlewares ?? [])];
     this.#chain = composeConsume(middlewares);
     this.#results = new ResultFanOut(this.#runtime.publishing, this.#definition.publishers, middlewares);
-    const { schema: _schema, publishers: _publishers, middlewares: _middlewares, ackPolicy: _ack, batch: _batch, concurrency: _concurrency, name: _name, ...brokerOptions } = options;
+    const { schema: _schema, publishers: _publishers, middlewares: _middlewares, ackPolicy: _ack, batch: _batch, concurrency: _concurrency, maxDeliveries, name: _name, ...brokerOptions } = options;
     this.#info = {
       name: this.name,
       destination: this.destination,
@@ -124,7 +129,7 @@ export class Subscriber {
       server: this.#runtime.transport.server,
     };
     this.#subscription = await this.#runtime.transport.subscribe(
-      { name: this.name, destination: this.destination, options: brokerOptions, batch: this.batch, concurrency: options.concurrency ?? 1 },
+      { name: this.name, destination: this.destination, options: brokerOptions, batch: this.batch, concurrency: options.concurrency ?? 1, maxDeliveries },
       (delivery) => rootScope.runInAsyncScope(() => this.#track(this.#handle(delivery))),
     );
   }

@@ -15,6 +15,8 @@ export interface SubscriptionSpec<Options> {
   readonly batch: BatchOptions | undefined;
   /** How many deliveries may be in the handler at once. */
   readonly concurrency: number;
+  /** A message nacked with requeue is rejected once delivered this often (core's `RedeliveryRule`). */
+  readonly maxDeliveries?: number | undefined;
 }
 
 /** One handler call's worth of messages (one, or a batch) and the way to settle them with the broker. */

@@ -92,7 +92,7 @@ export class MemoryTransport implements Transport<MemorySubscribeOptions, Memory
     const leave = this.hub.join(spec.destination, member, {
       group: spec.options.group,
       deadLetter: spec.options.deadLetter,
-      maxDeliveries: spec.options.maxDeliveries,
+      maxDeliveries: spec.maxDeliveries,
       onDrop: this.#onDrop,
     });
     this.#leaves.add(leave);

@@ -179,7 +179,7 @@ export class RabbitConsumer {
       throw new ChannelClosedError(`cannot ${settlement.kind} a message received before the connection was lost; RabbitMQ redelivers it`);
     }
     let requeue = settlement.kind === "nack" && settlement.requeue;
-    const limit = this.spec.options.maxDeliveries;
+    const limit = this.spec.maxDeliveries;
     if (requeue && limit !== undefined && deliveryCount >= limit) requeue = false;
     if (requeue) this.#track(trackingKey(message), deliveryCount);
     else if (message.fields.redelivered) this.#requeued.delete(trackingKey(message));

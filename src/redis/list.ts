@@ -40,7 +40,8 @@ export class ListPoller extends Poller {
   async #settle(messages: IncomingMessage<RedisRawMessage>[], settlement: Settlement): Promise<void> {
     if (settlement.kind === "ack") return;
     const key = this.spec.destination;
-    const { deadLetter, maxDeliveries } = this.options;
+    const { deadLetter } = this.options;
+    const maxDeliveries = this.spec.maxDeliveries;
     const requeue: Buffer[] = [];
     const dead: Buffer[] = [];
     for (const message of messages) {

@@ -19,6 +19,7 @@ export interface PollSpec {
   readonly destination: string;
   readonly concurrency: number;
   readonly batch: BatchOptions | undefined;
+  readonly maxDeliveries?: number | undefined;
 }
 
 /**

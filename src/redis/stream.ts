@@ -140,7 +140,8 @@ export class StreamPoller extends Poller {
       await this.deps.main.xack(key, group, ...ids);
       return;
     }
-    const { deadLetter, maxDeliveries } = this.options;
+    const { deadLetter } = this.options;
+    const maxDeliveries = this.spec.maxDeliveries;
     const settled: string[] = [];
     const dead: Buffer[] = [];
     for (const message of messages) {

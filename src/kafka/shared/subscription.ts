@@ -39,7 +39,7 @@ export function subscriptionDispatcher<Raw>(
     concurrency: spec.concurrency,
     batch: spec.batch,
     maxBuffered: Math.max(256, 2 * (spec.batch?.maxSize ?? 0), 2 * spec.concurrency),
-    maxDeliveries: spec.options.maxDeliveries,
+    maxDeliveries: spec.maxDeliveries,
     deliver: handler,
     commit: (record) => consumer.commit(record),
     deadLetter: deadLetter === undefined ? undefined : (records) => context.deadLetter(deadLetter, records),
