@@ -48,7 +48,7 @@ export async function loadTarget(file: string, exportName = "default", appArgs: 
   if (!Object.hasOwn(module, exportName) || module[exportName] === undefined) {
     const names = Object.keys(module).filter((name) => classify(module[name]) !== undefined || typeof module[name] === "function");
     const hint = names.length === 0 ? "it exports no App or broker" : `its exports that could be: ${names.join(", ")}`;
-    const wanted = exportName === "default" ? "a default export" : `an export named "${exportName}"`;
+    const wanted = exportName === "default" ? "default export" : `export named "${exportName}"`;
     throw new CommandError(`the module ${file} has no ${wanted} (${hint}); choose one with --export <name>`);
   }
   let value: unknown = module[exportName];
