@@ -3,8 +3,9 @@
 // handler, and as a bare middleware).
 import { context, type Attributes } from "@opentelemetry/api";
 import { silentLogger, type Middleware } from "../src/index.js";
+import { DeliveryQueue } from "../src/core/index.js";
 import { MemoryBroker, MemoryHub, type MemoryBrokerOptions } from "../src/memory/index.js";
-import type { GroupMember } from "../src/memory/group-queue.js";
+import type { QueuedMessage } from "../src/memory/envelope.js";
 import { MemoryTelemetryMiddleware } from "../src/memory/opentelemetry.js";
 import { formatRate, formatUs, type Probe, type Session, type Suite, type Variant } from "./harness.js";
 import { handCalls, handTracing } from "./hand-traced.js";
@@ -21,18 +22,16 @@ const rawHub: Variant = {
   description: "MemoryHub + a group member that acks; pre-encoded body, no ids, no codecs, no middleware chain",
   async setup(probe: Probe): Promise<Session> {
     const hub = new MemoryHub();
-    const member: GroupMember = {
+    const member = new DeliveryQueue<QueuedMessage>({
       concurrency: 1,
-      batch: undefined,
-      inFlight: 0,
-      deliver: (_messages, settle) => {
+      onSlot: () => membership.pull(),
+      deliver: () => {
         probe.handled();
-        settle({ kind: "ack" });
         return Promise.resolve();
       },
-    };
-    // The member acks everything: nothing is ever dropped.
-    const leave = hub.join(DESTINATION, member, { group: undefined, deadLetter: undefined, maxDeliveries: undefined, onDrop: () => {} });
+    });
+    // The member acks everything (an ack changes nothing in the hub): nothing is ever dropped.
+    const membership = hub.join(DESTINATION, member, { group: undefined, deadLetter: undefined, onDrop: () => {} });
     return {
       publish: () =>
         hub.publish({
@@ -45,7 +44,7 @@ const rawHub: Variant = {
           replyTo: undefined,
         }) ?? Promise.resolve(),
       teardown: () => {
-        leave();
+        membership.leave();
         return Promise.resolve(undefined);
       },
     };

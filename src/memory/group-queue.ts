@@ -1,33 +1,21 @@
-import type { Settlement } from "../core/index.js";
+import type { DeliveryQueue } from "../core/index.js";
 import type { QueuedMessage } from "./envelope.js";
 
-/** A consumer of a group: takes one message (or a batch) at a time, up to `concurrency` at once. */
-export interface GroupMember {
-  readonly concurrency: number;
-  readonly batch: { readonly maxSize: number; readonly maxWaitMs: number } | undefined;
-  deliver(messages: QueuedMessage[], settle: (settlement: Settlement) => void): Promise<void>;
-  inFlight: number;
-}
-
-
 /**
- * The buffered messages of one consumer group on one destination, shared by the group's members
- * (competing consumers, round robin). Bounded: publishers wait while it is full (backpressure).
+ * The buffered messages of one consumer group on one destination: what the server of a real broker holds.
+ * The group's members (competing consumers, in turn) each take messages through their own delivery queue
+ * whenever it has a free handler; a requeued message goes back to the front, keeping its place in the order.
+ * Bounded: publishers wait while it is full (backpressure).
  */
 export class GroupQueue {
   #buffer: QueuedMessage[] = [];
   #head = 0;
-  readonly #members: GroupMember[] = [];
+  readonly #members: DeliveryQueue<QueuedMessage>[] = [];
   #next = 0;
   #scheduled = false;
-  #batchTimer: NodeJS.Timeout | undefined;
   #spaceWaiters: (() => void)[] = [];
 
-  constructor(
-    readonly capacity: number,
-    private readonly maxDeliveries: number | undefined,
-    private readonly onReject: (message: QueuedMessage) => void,
-  ) {}
+  constructor(readonly capacity: number) {}
 
   get size(): number {
     return this.#buffer.length - this.#head;
@@ -37,25 +25,25 @@ export class GroupQueue {
     return this.#members.length;
   }
 
-  join(member: GroupMember): void {
+  join(member: DeliveryQueue<QueuedMessage>): void {
     this.#members.push(member);
-    this.#schedule();
+    this.schedule();
   }
 
-  leave(member: GroupMember): void {
+  /** The member goes; what it held and had not handed over yet (a filling batch) goes back to the front. */
+  leave(member: DeliveryQueue<QueuedMessage>): void {
     const index = this.#members.indexOf(member);
     if (index >= 0) this.#members.splice(index, 1);
-    if (this.#batchTimer !== undefined && !this.#members.some((candidate) => candidate.batch !== undefined)) {
-      clearTimeout(this.#batchTimer);
-      this.#batchTimer = undefined;
-    }
+    member.close();
+    const held = member.takeQueued();
+    if (held.length > 0) this.#unshift(held);
   }
 
   /** Buffers the message; only while the buffer is full does it return a promise to wait on (backpressure). */
   push(message: QueuedMessage): Promise<void> | undefined {
     if (this.size < this.capacity) {
       this.#buffer.push(message);
-      this.#schedule();
+      this.schedule();
       return undefined;
     }
     return this.#pushWhenRoom(message);
@@ -66,61 +54,53 @@ export class GroupQueue {
       await new Promise<void>((resolve) => this.#spaceWaiters.push(resolve));
     }
     this.#buffer.push(message);
-    this.#schedule();
+    this.schedule();
   }
 
-  #requeue(message: QueuedMessage): void {
+  /** A nack with requeue: the message is delivered again, before anything published after it. */
+  requeue(message: QueuedMessage): void {
     message.deliveryCount += 1;
-    // Back to the front: a redelivered message keeps its place in the order.
-    if (this.#head > 0) this.#buffer[--this.#head] = message;
-    else this.#buffer.unshift(message);
-    this.#schedule();
+    this.#unshift([message]);
   }
 
-  #schedule(): void {
+  #unshift(messages: readonly QueuedMessage[]): void {
+    if (messages.length === 1 && this.#head > 0) this.#buffer[--this.#head] = messages[0]!;
+    else {
+      this.#buffer = [...messages, ...this.#buffer.slice(this.#head)];
+      this.#head = 0;
+    }
+    this.schedule();
+  }
+
+  /** Hands out what is buffered on the next microtask (a member's handler freed up, or a message arrived). */
+  readonly schedule = (): void => {
     if (this.#scheduled) return;
     this.#scheduled = true;
     // (Core runs each handler in the root async context, whoever published.)
     queueMicrotask(this.#pump);
-  }
+  };
 
   readonly #pump = (): void => {
     this.#scheduled = false;
+    const count = this.#members.length;
     while (this.size > 0) {
-      const member = this.#pickMember();
-      if (member === undefined) break;
-      if (member.batch !== undefined && this.size < member.batch.maxSize) {
-        this.#batchTimer ??= setTimeout(() => {
-          this.#batchTimer = undefined;
-          // The member may have left while its partial batch waited.
-          if (!this.#members.includes(member)) return;
-          this.#dispatch(member, this.#take(member.batch!.maxSize));
-          this.#compact();
-        }, member.batch.maxWaitMs);
-        break;
-      }
-      this.#dispatch(member, this.#take(member.batch?.maxSize ?? 1));
+      const index = this.#pick(count);
+      if (index < 0) break;
+      const member = this.#members[index]!;
+      member.push(this.#buffer[this.#head++]!);
+      // A member filling a batch keeps its turn; one that started a delivery passes it on (round robin).
+      if (member.queued === 0) this.#next = (index + 1) % count;
     }
     this.#compact();
   };
 
-  #pickMember(): GroupMember | undefined {
-    const count = this.#members.length;
+  /** The next member, in turn, with a free handler; -1 when all are busy. */
+  #pick(count: number): number {
     for (let offset = 0; offset < count; offset += 1) {
-      const member = this.#members[(this.#next + offset) % count]!;
-      if (member.inFlight < member.concurrency) {
-        this.#next = (this.#next + offset + 1) % count;
-        return member;
-      }
+      const index = (this.#next + offset) % count;
+      if (this.#members[index]!.hasSlot) return index;
     }
-    return undefined;
-  }
-
-  #take(count: number): QueuedMessage[] {
-    const end = Math.min(this.#head + count, this.#buffer.length);
-    const taken = this.#buffer.slice(this.#head, end);
-    this.#head = end;
-    return taken;
+    return -1;
   }
 
   #compact(): void {
@@ -133,33 +113,5 @@ export class GroupQueue {
       this.#head = 0;
     }
     while (this.#spaceWaiters.length > 0 && this.size < this.capacity) this.#spaceWaiters.shift()!();
-  }
-
-  #dispatch(member: GroupMember, messages: QueuedMessage[]): void {
-    if (messages.length === 0) return;
-    if (this.#batchTimer !== undefined) {
-      clearTimeout(this.#batchTimer);
-      this.#batchTimer = undefined;
-    }
-    member.inFlight += 1;
-    let settled = false;
-    const settle = (settlement: Settlement): void => {
-      if (settled) return;
-      settled = true;
-      if (settlement.kind === "ack") return;
-      for (const message of messages) {
-        const requeue = settlement.kind === "nack" && settlement.requeue && (this.maxDeliveries === undefined || message.deliveryCount < this.maxDeliveries);
-        if (requeue) this.#requeue(message);
-        else this.onReject(message);
-      }
-    };
-    // Core's handler settles and logs its own failures; a rejection here would be a bug, never unhandled.
-    void member
-      .deliver(messages, settle)
-      .catch(() => undefined)
-      .finally(() => {
-        member.inFlight -= 1;
-        this.#schedule();
-      });
   }
 }

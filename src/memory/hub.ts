@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
-import type { Headers } from "../core/index.js";
+import type { DeliveryQueue, Headers } from "../core/index.js";
 import type { MemoryEnvelope, QueuedMessage } from "./envelope.js";
-import { GroupQueue, type GroupMember } from "./group-queue.js";
+import { GroupQueue } from "./group-queue.js";
 
 export interface MemoryHubOptions {
   /** Messages a group may buffer before publishers wait (default 1 000: deep backlogs only cost memory and GC). */
@@ -13,10 +13,19 @@ export interface JoinOptions {
   readonly group: string | undefined;
   /** Where rejected messages go (published there with the reason in headers); dropped when absent. */
   readonly deadLetter: string | undefined;
-  /** Deliveries after which a nacked message is dead-lettered instead of requeued. */
-  readonly maxDeliveries: number | undefined;
   /** Told about a rejected message that has no dead-letter destination (the subscriber's broker logs it). */
   readonly onDrop: (envelope: MemoryEnvelope) => void;
+}
+
+/** A member's place in its group: what the server does with the messages it settles, and leaving. */
+export interface Membership {
+  /** Back to the front of the group's buffer, one delivery more. */
+  requeue(message: QueuedMessage): void;
+  /** To the dead-letter destination, or dropped (and reported) without one. */
+  reject(message: QueuedMessage): void;
+  /** A handler of the member freed up: hand out what waits. */
+  readonly pull: () => void;
+  leave(): void;
 }
 
 /**
@@ -73,7 +82,7 @@ export class MemoryHub {
     return waits === undefined ? undefined : Promise.all(waits).then(() => undefined);
   }
 
-  join(destination: string, member: GroupMember, options: JoinOptions): () => void {
+  join(destination: string, member: DeliveryQueue<QueuedMessage>, options: JoinOptions): Membership {
     let groups = this.#destinations.get(destination);
     if (groups === undefined) {
       groups = new Map();
@@ -82,15 +91,20 @@ export class MemoryHub {
     const key = options.group === undefined ? `anonymous:${randomUUID()}` : `group:${options.group}`;
     let queue = groups.get(key);
     if (queue === undefined) {
-      queue = new GroupQueue(this.#capacity, options.maxDeliveries, (message) => this.#reject(message, options));
+      queue = new GroupQueue(this.#capacity);
       groups.set(key, queue);
     }
     const joined = queue;
     joined.join(member);
-    return () => {
-      joined.leave(member);
-      // A named group keeps its buffer for the next member, as a durable queue would; an anonymous one goes.
-      if (options.group === undefined) groups.delete(key);
+    return {
+      requeue: (message) => joined.requeue(message),
+      reject: (message) => this.#reject(message, options),
+      pull: joined.schedule,
+      leave: () => {
+        joined.leave(member);
+        // A named group keeps its buffer for the next member, as a durable queue would; an anonymous one goes.
+        if (options.group === undefined) groups.delete(key);
+      },
     };
   }
 

@@ -13,10 +13,8 @@ export interface MemoryBrokerOptions extends BrokerOptions<"memory"> {
 export interface MemorySubscribeOptions {
   /** Competing consumers: subscribers with the same group split the destination's messages. */
   readonly group?: string;
-  /** Destination that receives rejected messages (with `x-postline-dead-letter-from`). */
+  /** Destination that receives rejected messages, and nacked ones past `maxDeliveries` (with `x-postline-dead-letter-from`). */
   readonly deadLetter?: string;
-  /** A nacked message is dead-lettered (or dropped) once it has been delivered this many times. */
-  readonly maxDeliveries?: number;
 }
 
 /** The in-process broker has no publish options beyond the common ones. */

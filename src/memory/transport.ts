@@ -1,10 +1,13 @@
 import { randomUUID } from "node:crypto";
 import {
+  DeliveryQueue,
   MessageTooLargeError,
+  RedeliveryRule,
   NoRespondersError,
   type DeliveryHandler,
   type IncomingMessage,
   type OutgoingMessage,
+  type Settlement,
   type PublishCommand,
   type SubscriptionSpec,
   type Transport,
@@ -12,8 +15,7 @@ import {
   type TransportSubscription,
 } from "../core/index.js";
 import type { MemoryEnvelope, QueuedMessage } from "./envelope.js";
-import type { GroupMember } from "./group-queue.js";
-import type { MemoryHub } from "./hub.js";
+import type { MemoryHub, Membership } from "./hub.js";
 import type { MemoryPublishOptions, MemorySubscribeOptions } from "./options.js";
 
 const capabilities: TransportCapabilities = {
@@ -79,22 +81,34 @@ export class MemoryTransport implements Transport<MemorySubscribeOptions, Memory
   }
 
   async subscribe(spec: SubscriptionSpec<MemorySubscribeOptions>, handler: DeliveryHandler<MemoryEnvelope>): Promise<TransportSubscription> {
-    const member: GroupMember = {
+    const rule = new RedeliveryRule(spec.maxDeliveries);
+    // The hub is the server: it requeues and dead-letters; which of the two, core's rule decides.
+    const settle = (membership: Membership, messages: readonly QueuedMessage[], settlement: Settlement): void => {
+      if (settlement.kind === "ack") return;
+      for (const message of messages) {
+        if (rule.requeues(settlement, message.deliveryCount)) membership.requeue(message);
+        else membership.reject(message);
+      }
+    };
+    // The queue's callbacks run only once it has joined (the hub hands out on a later microtask).
+    const queue = new DeliveryQueue<QueuedMessage>({
       concurrency: spec.concurrency,
       batch: spec.batch,
-      inFlight: 0,
-      deliver: (messages, settle) =>
-        handler({
+      onSlot: () => membership.pull(),
+      deliver: (messages) => {
+        let settled = false;
+        return handler({
           messages: messages.map(toIncoming),
-          settle: async (settlement) => settle(settlement),
-        }),
-    };
-    const leave = this.hub.join(spec.destination, member, {
-      group: spec.options.group,
-      deadLetter: spec.options.deadLetter,
-      maxDeliveries: spec.maxDeliveries,
-      onDrop: this.#onDrop,
+          settle: async (settlement) => {
+            if (settled) return;
+            settled = true;
+            settle(membership, messages, settlement);
+          },
+        });
+      },
     });
+    const membership = this.hub.join(spec.destination, queue, { group: spec.options.group, deadLetter: spec.options.deadLetter, onDrop: this.#onDrop });
+    const leave = (): void => membership.leave();
     this.#leaves.add(leave);
     return {
       stop: async () => {
