@@ -3,14 +3,14 @@
 // a competing-consumer group, a batch subscriber where the broker has batches, a router with a prefix, a
 // standalone publisher with a documentation schema, and a handler that answers requests. Nothing connects.
 import { z } from "zod";
-import { App, silentLogger, type Broker, type Router } from "postline";
-import { ConfluentBroker, ConfluentRouter } from "postline/confluent";
-import { KafkaBroker, KafkaRouter } from "postline/kafka";
-import { MemoryBroker, MemoryRouter } from "postline/memory";
-import { MqttBroker, MqttRouter } from "postline/mqtt";
-import { NatsBroker, NatsRouter } from "postline/nats";
-import { RabbitBroker, RabbitRouter } from "postline/rabbit";
-import { RedisBroker, RedisRouter } from "postline/redis";
+import { App, silentLogger, type Broker, type Router } from "../../src/index.js";
+import { ConfluentBroker, ConfluentRouter } from "../../src/confluent/index.js";
+import { KafkaBroker, KafkaRouter } from "../../src/kafka/index.js";
+import { MemoryBroker, MemoryRouter } from "../../src/memory/index.js";
+import { MqttBroker, MqttRouter } from "../../src/mqtt/index.js";
+import { NatsBroker, NatsRouter } from "../../src/nats/index.js";
+import { RabbitBroker, RabbitRouter } from "../../src/rabbit/index.js";
+import { RedisBroker, RedisRouter } from "../../src/redis/index.js";
 
 export const Order = z.object({
   id: z.string().describe("The order's id"),

@@ -2,8 +2,8 @@
 // helpers for its tests: publishing to a queue, reading its depth, deleting it. Every wait is bounded.
 import { randomUUID } from "node:crypto";
 import amqp from "amqplib";
-import { silentLogger } from "postline";
-import { RabbitBroker } from "postline/rabbit";
+import { silentLogger } from "../../src/index.js";
+import { RabbitBroker } from "../../src/rabbit/index.js";
 import { startSource } from "./child-processes.js";
 
 export const RABBIT_URL = process.env.RABBITMQ_URL ?? "amqp://guest:guest@127.0.0.1:5672";
