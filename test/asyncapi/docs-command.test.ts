@@ -11,6 +11,7 @@ import { launchChromium } from "../cli/chromium.js";
 import { exitOf, startSource } from "../cli/child-processes.js";
 import { stopChild, waitForOutput, type RunProcess } from "../cli/run-helpers.js";
 
+// Severity 0 is an error and 1 a warning (Spectral's DiagnosticSeverity).
 const fixture = "test/asyncapi/fixtures/shop-module.ts";
 const directory = mkdtempSync(join(tmpdir(), "postline-docs-"));
 const running: RunProcess[] = [];
@@ -38,7 +39,7 @@ test("docs gen writes JSON and YAML documents that @asyncapi/parser accepts", as
     expect(document.info.title).toBe("Shop on rabbit");
     expect(Object.values(document.servers)[0]!.protocol).toBe("amqp");
     const { diagnostics } = await parser.parse(text);
-    expect(diagnostics.filter((diagnostic) => diagnostic.severity < 2)).toEqual([]);
+    expect(diagnostics.filter((diagnostic) => Number(diagnostic.severity) < 2)).toEqual([]);
   }
 }, 60_000);
 

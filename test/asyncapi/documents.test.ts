@@ -13,7 +13,7 @@ const parser = new Parser();
 function worthAttention(diagnostics: readonly Diagnostic[]): string[] {
   // Severity 0 is an error, 1 a warning; 2 (information) and 3 (hint) are not. The one information we get
   // says that 3.1.0 exists; the document is 3.0.0 on purpose.
-  return diagnostics.filter((diagnostic) => diagnostic.severity < 2 || diagnostic.code !== "asyncapi-latest-version").map((diagnostic) => `${diagnostic.code}: ${diagnostic.message} at ${diagnostic.path.join("/")}`);
+  return diagnostics.filter((diagnostic) => Number(diagnostic.severity) < 2 || diagnostic.code !== "asyncapi-latest-version").map((diagnostic) => `${diagnostic.code}: ${diagnostic.message} at ${diagnostic.path.join("/")}`);
 }
 
 const expectedServers: Record<string, { protocol: string; host: string; protocolVersion?: string } | undefined> = {
