@@ -1,61 +1,8 @@
 import type { IPublishPacket } from "mqtt";
-import type { DeliveryHandler, DropReporter, IncomingMessage, Settlement } from "../core/index.js";
+import type { DeliveryQueue, IncomingMessage } from "../core/index.js";
 
-/**
- * One Postline subscriber on one server subscription: a local queue (at most `maxPending` long) handed to the
- * handler at most `concurrency` messages at a time, in arrival order.
- */
-export class Member {
-  readonly #queue: IncomingMessage<IPublishPacket>[] = [];
-  #active = 0;
-  #stopped = false;
-  #drained: (() => void) | undefined;
-
-  constructor(
-    private readonly concurrency: number,
-    private readonly handler: DeliveryHandler<IPublishPacket>,
-    private readonly settle: (message: IncomingMessage<IPublishPacket>, settlement: Settlement) => Promise<void>,
-    /** Beyond its `maxPending` waiting messages new ones are dropped and counted: they were acknowledged on receipt. */
-    private readonly drops: DropReporter,
-  ) {}
-
-  push(message: IncomingMessage<IPublishPacket>): void {
-    if (this.#stopped) return;
-    if (this.#queue.length >= this.drops.maxPending) {
-      this.drops.drop();
-      return;
-    }
-    this.#queue.push(message);
-    this.#pump();
-  }
-
-  /** No new messages; resolves once every message already received has been handed to the handler. */
-  stop(): Promise<void> {
-    this.#stopped = true;
-    if (this.#queue.length === 0) return Promise.resolve();
-    return new Promise((resolve) => (this.#drained = resolve));
-  }
-
-  #pump(): void {
-    while (this.#active < this.concurrency && this.#queue.length > 0) {
-      const message = this.#queue.shift()!;
-      this.#active += 1;
-      const delivery = { messages: [message], settle: (settlement: Settlement) => this.settle(message, settlement) };
-      // Core's handler settles and logs its own failures; a rejection here would be a bug, never unhandled.
-      // (Core runs the handler in the root async context.)
-      void this.handler(delivery)
-        .catch(() => undefined)
-        .finally(() => {
-          this.#active -= 1;
-          this.#pump();
-        });
-    }
-    if (this.#queue.length === 0 && this.#drained !== undefined) {
-      this.#drained();
-      this.#drained = undefined;
-    }
-  }
-}
+/** One Postline subscriber behind a server subscription: core's queue, bounded by `maxPending` (acknowledged on receipt). */
+export type Member = DeliveryQueue<IncomingMessage<IPublishPacket>>;
 
 /**
  * One server subscription (a topic filter, or `$share/<group>/<filter>`) and the local subscribers behind it.

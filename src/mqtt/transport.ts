@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { IClientOptions, IClientPublishOptions, IPublishPacket, MqttClient } from "mqtt";
 import {
   ConfigurationError,
+  DeliveryQueue,
   DropReporter,
   FeatureNotSupportedError,
   NoRespondersError,
@@ -17,7 +18,7 @@ import {
   type TransportSubscription,
 } from "../core/index.js";
 import { openClient } from "./client.js";
-import { Member, Route } from "./member.js";
+import { Route, type Member } from "./member.js";
 import { toIncoming, toPublishOptions } from "./message.js";
 import { hasWildcard, topicMatches, validateQos, validateSubscription, type MqttPublishOptions, type MqttQos, type MqttSubscribeOptions } from "./options.js";
 import { serverOf, type MqttServer } from "./telemetry.js";
@@ -125,7 +126,12 @@ export class MqttTransport implements Transport<MqttSubscribeOptions, MqttPublis
       throw error;
     }
     const drops = new DropReporter(spec, spec.options.maxPending, "MQTT", (message, fields) => this.#settings.log.to?.warn(message, fields));
-    const member = new Member(spec.concurrency, handler, (message, settlement) => this.#settle(spec.name, message, settlement), drops);
+    // Nothing holds the server back: beyond maxPending waiting messages new ones are dropped and counted.
+    const member: Member = new DeliveryQueue({
+      concurrency: spec.concurrency,
+      drops,
+      deliver: (messages) => handler({ messages, settle: (settlement) => this.#settle(spec.name, messages[0]!, settlement) }),
+    });
     subscribed.members.push(member);
     return {
       stop: async () => {
@@ -135,7 +141,9 @@ export class MqttTransport implements Transport<MqttSubscribeOptions, MqttPublis
           this.#forget(filter, subscribed);
           await this.#client?.unsubscribeAsync(filter).catch(() => undefined);
         }
-        await member.stop();
+        // Every message already received is handed over (they were acknowledged on arrival).
+        member.close();
+        await member.handedOver();
         drops.close();
       },
     };
