@@ -34,19 +34,18 @@ export class ListPoller extends Poller {
     if (popped === null) return;
     const items = await this.fill(popped[1], async (more) => ((await this.conn.callBuffer("LMPOP", 1, key, "LEFT", "COUNT", more)) as [Buffer, Buffer[]] | null)?.[1] ?? []);
     const messages = items.map((data) => toIncoming({ type: "list", channel: key, pattern: undefined, data, entryId: undefined, group: undefined }));
-    this.deliver(messages, (group, settlement) => this.#settle(group, settlement));
+    this.deliver(messages);
   }
 
-  async #settle(messages: IncomingMessage<RedisRawMessage>[], settlement: Settlement): Promise<void> {
+  protected async settle(messages: IncomingMessage<RedisRawMessage>[], settlement: Settlement): Promise<void> {
     if (settlement.kind === "ack") return;
     const key = this.spec.destination;
     const { deadLetter } = this.options;
-    const maxDeliveries = this.spec.maxDeliveries;
     const requeue: Buffer[] = [];
     const dead: Buffer[] = [];
     for (const message of messages) {
       const count = String(message.deliveryCount);
-      if (settlement.kind === "nack" && settlement.requeue && (maxDeliveries === undefined || message.deliveryCount < maxDeliveries)) {
+      if (this.redelivery.requeues(settlement, message.deliveryCount)) {
         requeue.push(withHeaders(this.format, message.raw.data, { [HEADER.listDeliveries]: count }));
       } else if (deadLetter !== undefined) {
         dead.push(withHeaders(this.format, message.raw.data, { [HEADER.listDeliveries]: undefined, [HEADER.deadLetterFrom]: key, [HEADER.deliveryCount]: count }));

@@ -32,12 +32,10 @@ export interface RedisChannelSubscribeOptions {
   readonly maxPending?: number;
 }
 
-/** Dead letters of lists and streams: rejected messages, and nacked ones once `maxDeliveries` is reached. */
+/** Dead letters of lists and streams: rejected messages, and nacked ones once core's `maxDeliveries` is reached. */
 interface DeadLetterOptions {
   /** A list or stream (the subscription's kind) that receives them, with `x-postline-dead-letter-from`. */
   readonly deadLetter?: string;
-  /** Deliveries after which a nacked message is dead-lettered (or dropped) instead of delivered again. */
-  readonly maxDeliveries?: number;
 }
 
 /**
@@ -123,6 +121,7 @@ export function validateSubscription(name: string, options: RedisSubscribeOption
   const all = options as Record<string, unknown>;
   const allowed: Record<RedisKind, readonly string[]> = {
     channel: ["kind", "pattern", "maxPending"],
+    // maxDeliveries is core's option (validated there); it applies only where Redis can redeliver.
     list: ["kind", "deadLetter", "maxDeliveries"],
     stream: ["kind", "group", "consumer", "startId", "claim", "deadLetter", "maxDeliveries"],
   };
@@ -134,7 +133,6 @@ export function validateSubscription(name: string, options: RedisSubscribeOption
   if (batch && !redisCapabilities(kind).batchConsume) {
     throw new ConfigurationError(`${where}: Redis pub/sub cannot consume batches; use a list or a stream`);
   }
-  positive(where, "maxDeliveries", all.maxDeliveries);
   validateMaxPending(where, all.maxPending);
   if (options.kind === "stream") {
     if (options.startId !== undefined && options.startId !== "$" && options.startId !== "0") throw new ConfigurationError(`${where}: startId must be "$" or "0"`);
@@ -143,7 +141,7 @@ export function validateSubscription(name: string, options: RedisSubscribeOption
       positive(where, "claim.minIdleMs", options.claim.minIdleMs);
       positive(where, "claim.intervalMs", options.claim.intervalMs);
     }
-    if (options.group === undefined && (options.consumer !== undefined || options.deadLetter !== undefined || options.maxDeliveries !== undefined)) {
+    if (options.group === undefined && (options.consumer !== undefined || options.deadLetter !== undefined || all.maxDeliveries !== undefined)) {
       throw new ConfigurationError(`${where}: consumer, deadLetter and maxDeliveries need a group (a stream read without one is never settled)`);
     }
   }

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Redis } from "ioredis";
-import type { BatchOptions, DeliveryHandler, IncomingMessage, Logger, Settlement } from "../core/index.js";
+import { DeliveryQueue, RedeliveryRule, type BatchOptions, type DeliveryHandler, type IncomingMessage, type Logger, type Settlement } from "../core/index.js";
 import { closeConnection } from "./connection.js";
 import type { RedisRawMessage } from "./message.js";
 
@@ -22,9 +22,12 @@ export interface PollSpec {
   readonly maxDeliveries?: number | undefined;
 }
 
+type Message = IncomingMessage<RedisRawMessage>;
+
 /**
- * A consumer that pulls with blocking reads (lists, streams) on a connection of its own. It reads only as many
- * messages as the subscriber can take (`concurrency`, or one batch), so nothing waits in memory unhandled.
+ * A consumer that pulls with blocking reads (lists, streams) on a connection of its own, into core's delivery
+ * queue. It reads only as many messages as the subscriber can take (free handlers, or one batch), so nothing
+ * waits in memory unhandled; nacked ones are requeued or dead-lettered by core's redelivery rule.
  * Stopping interrupts the blocking read with `CLIENT UNBLOCK ... TIMEOUT`, which makes it return empty on the
  * server side: a message is never popped into a read whose reply nobody waits for.
  */
@@ -33,15 +36,23 @@ export abstract class Poller {
   #clientId = 0;
   #stopping = false;
   #blocked = false;
-  #inFlight = 0;
-  #capacity: (() => void) | undefined;
+  readonly #queue: DeliveryQueue<Message>;
   #loop: Promise<void> = Promise.resolve();
+  protected readonly redelivery: RedeliveryRule;
 
   constructor(
     protected readonly deps: PollerDeps,
     protected readonly spec: PollSpec,
-    private readonly handler: DeliveryHandler<RedisRawMessage>,
-  ) {}
+    handler: DeliveryHandler<RedisRawMessage>,
+  ) {
+    this.redelivery = new RedeliveryRule(spec.maxDeliveries);
+    this.#queue = new DeliveryQueue<Message>({
+      concurrency: spec.concurrency,
+      batch: spec.batch,
+      deliver: (messages) => handler({ messages, settle: (settlement) => this.settle(messages, settlement) }),
+      onError: (error) => this.deps.logger().error(`subscriber "${this.spec.name}" failed to take a delivery`, { error }),
+    });
+  }
 
   get stopping(): boolean {
     return this.#stopping;
@@ -61,7 +72,7 @@ export abstract class Poller {
 
   async stop(): Promise<void> {
     this.#stopping = true;
-    this.#capacity?.();
+    this.#queue.release();
     // Repeated, because the loop may be between two reads when the first one arrives.
     const timer = setInterval(() => void this.#unblock(), 25);
     await this.#unblock();
@@ -79,6 +90,8 @@ export abstract class Poller {
   protected abstract prepare(): Promise<void>;
   /** One read of at most `count` messages (one batch for batch subscribers), delivered through `deliver`. */
   protected abstract poll(count: number, blockMs: number): Promise<void>;
+  /** Settles a delivery's messages with Redis. */
+  protected abstract settle(messages: Message[], settlement: Settlement): Promise<void>;
 
   protected async blocking<T>(read: () => Promise<T>): Promise<T> {
     this.#blocked = true;
@@ -104,29 +117,17 @@ export abstract class Poller {
     return items;
   }
 
-  /** Hands messages to the handler: one delivery per message, or one for the whole batch. */
-  protected deliver(messages: IncomingMessage<RedisRawMessage>[], settle: (messages: IncomingMessage<RedisRawMessage>[], settlement: Settlement) => Promise<void>): void {
-    const groups = this.spec.batch === undefined ? messages.map((message) => [message]) : [messages];
-    for (const group of groups) {
-      this.#inFlight += 1;
-      void this.handler({ messages: group, settle: (settlement) => settle(group, settlement) })
-        .catch((error: unknown) => this.deps.logger().error(`subscriber "${this.spec.name}" failed to take a delivery`, { error }))
-        .finally(() => {
-          this.#inFlight -= 1;
-          this.#capacity?.();
-        });
-    }
+  /** Hands what one read gathered to the handlers: one delivery per message, or one for the whole batch. */
+  protected deliver(messages: Message[]): void {
+    this.#queue.handOver(messages);
   }
 
   async #run(): Promise<void> {
     let failures = 0;
     while (!this.#stopping) {
-      while (this.#inFlight >= this.spec.concurrency && !this.#stopping) {
-        await new Promise<void>((resolve) => (this.#capacity = resolve));
-      }
-      this.#capacity = undefined;
+      await this.#queue.free();
       if (this.#stopping) break;
-      const count = this.spec.batch?.maxSize ?? this.spec.concurrency - this.#inFlight;
+      const count = this.spec.batch?.maxSize ?? this.spec.concurrency - this.#queue.inFlight;
       try {
         await this.poll(count, BLOCK_MS);
         failures = 0;

@@ -1,67 +1,12 @@
 import type { Redis } from "ioredis";
-import type { Delivery, DropReporter, Settlement } from "../core/index.js";
-import { toIncoming, type RedisRawMessage } from "./message.js";
+import type { DeliveryQueue } from "../core/index.js";
+import type { RedisRawMessage } from "./message.js";
 
-/**
- * Hands pushed messages to one subscription, at most `concurrency` at a time, in arrival order. Pub/sub cannot
- * slow the server down: beyond `maxPending` waiting messages new ones are dropped (and counted), not queued.
- */
-export class Dispatcher {
-  #queue: RedisRawMessage[] = [];
-  #inFlight = 0;
-  #closed = false;
-  #emptied: (() => void) | undefined;
-
-  constructor(
-    private readonly concurrency: number,
-    private readonly deliver: (delivery: Delivery<RedisRawMessage>) => Promise<void>,
-    private readonly settle: (settlement: Settlement) => void,
-    private readonly drops: DropReporter,
-  ) {}
-
-  push(raw: RedisRawMessage): void {
-    if (this.#closed) return;
-    if (this.#queue.length >= this.drops.maxPending) {
-      this.drops.drop();
-      return;
-    }
-    this.#queue.push(raw);
-    this.#pump();
-  }
-
-  /** Resolves once every message received so far has been handed to the handler. */
-  handedOver(): Promise<void> {
-    if (this.#queue.length === 0) return Promise.resolve();
-    return new Promise((resolve) => (this.#emptied = resolve));
-  }
-
-  /** Drops what was not handed over yet (the broker is closing without waiting); returns how many. */
-  close(): number {
-    this.#closed = true;
-    const dropped = this.#queue.length;
-    this.#queue = [];
-    this.#emptied?.();
-    return dropped;
-  }
-
-  #pump(): void {
-    while (this.#inFlight < this.concurrency && this.#queue.length > 0) {
-      const raw = this.#queue.shift()!;
-      if (this.#queue.length === 0) this.#emptied?.();
-      this.#inFlight += 1;
-      const settle = async (settlement: Settlement): Promise<void> => this.settle(settlement);
-      void this.deliver({ messages: [toIncoming(raw)], settle })
-        .catch(() => undefined)
-        .finally(() => {
-          this.#inFlight -= 1;
-          this.#pump();
-        });
-    }
-  }
-}
+/** One channel subscriber: core's queue, bounded by `maxPending` (pub/sub cannot slow the server down). */
+export type ChannelMember = DeliveryQueue<RedisRawMessage>;
 
 interface Subscribed {
-  readonly dispatchers: Set<Dispatcher>;
+  readonly members: Set<ChannelMember>;
   readonly confirmed: Promise<unknown>;
 }
 
@@ -76,23 +21,23 @@ export class ChannelSubscriptions {
 
   constructor(private readonly open: () => Promise<Redis>) {}
 
-  async add(destination: string, pattern: boolean, dispatcher: Dispatcher): Promise<() => Promise<void>> {
+  async add(destination: string, pattern: boolean, member: ChannelMember): Promise<() => Promise<void>> {
     const client = await this.#connection();
     const map = pattern ? this.#patterns : this.#channels;
     let entry = map.get(destination);
     if (entry === undefined) {
       // Resolves once the server confirmed: messages published from then on reach this subscription.
-      entry = { dispatchers: new Set(), confirmed: pattern ? client.psubscribe(destination) : client.subscribe(destination) };
+      entry = { members: new Set(), confirmed: pattern ? client.psubscribe(destination) : client.subscribe(destination) };
       map.set(destination, entry);
     }
     const subscribed = entry;
-    subscribed.dispatchers.add(dispatcher);
+    subscribed.members.add(member);
     await subscribed.confirmed;
     return async () => {
-      subscribed.dispatchers.delete(dispatcher);
-      if (subscribed.dispatchers.size === 0 && map.get(destination) === subscribed) {
+      subscribed.members.delete(member);
+      if (subscribed.members.size === 0 && map.get(destination) === subscribed) {
         map.delete(destination);
-        // Not awaited: this subscription gets nothing more either way (its dispatcher is out of the map).
+        // Not awaited: this subscription gets nothing more either way (its member is out of the map).
         void (pattern ? client.punsubscribe(destination) : client.unsubscribe(destination)).catch(() => undefined);
       }
     };
@@ -111,12 +56,12 @@ export class ChannelSubscriptions {
       client.on("messageBuffer", (channel: Buffer, data: Buffer) => {
         const name = channel.toString();
         const raw: RedisRawMessage = { type: "message", channel: name, pattern: undefined, data, entryId: undefined, group: undefined };
-        for (const dispatcher of this.#channels.get(name)?.dispatchers ?? []) dispatcher.push(raw);
+        for (const member of this.#channels.get(name)?.members ?? []) member.push(raw);
       });
       client.on("pmessageBuffer", (pattern: string | Buffer, channel: Buffer, data: Buffer) => {
         const glob = pattern.toString();
         const raw: RedisRawMessage = { type: "pmessage", channel: channel.toString(), pattern: glob, data, entryId: undefined, group: undefined };
-        for (const dispatcher of this.#patterns.get(glob)?.dispatchers ?? []) dispatcher.push(raw);
+        for (const member of this.#patterns.get(glob)?.members ?? []) member.push(raw);
       });
       return client;
     });

@@ -114,7 +114,7 @@ export class StreamPoller extends Poller {
       messages.push(toIncoming(raw, deliveries(id)));
     }
     if (gone.length > 0 && this.#group !== undefined) void this.deps.main.xack(key, this.#group, ...gone).catch(() => undefined);
-    if (messages.length > 0) this.deliver(messages, (group, settlement) => this.#settle(group, settlement));
+    if (messages.length > 0) this.deliver(messages);
   }
 
   async #countDeliveries(entries: Entry[], counts: Map<string, number>): Promise<void> {
@@ -128,7 +128,7 @@ export class StreamPoller extends Poller {
     }
   }
 
-  async #settle(messages: IncomingMessage<RedisRawMessage>[], settlement: Settlement): Promise<void> {
+  protected async settle(messages: IncomingMessage<RedisRawMessage>[], settlement: Settlement): Promise<void> {
     const group = this.#group;
     if (group === undefined) {
       if (settlement.kind === "nack" && settlement.requeue) this.deps.logger().warn("a stream read without a group cannot redeliver: the nack changes nothing", { destination: this.spec.destination });
@@ -141,12 +141,11 @@ export class StreamPoller extends Poller {
       return;
     }
     const { deadLetter } = this.options;
-    const maxDeliveries = this.spec.maxDeliveries;
     const settled: string[] = [];
     const dead: Buffer[] = [];
     for (const message of messages) {
       const id = message.raw.entryId!;
-      if (settlement.kind === "nack" && settlement.requeue && (maxDeliveries === undefined || message.deliveryCount < maxDeliveries)) {
+      if (this.redelivery.requeues(settlement, message.deliveryCount)) {
         this.#retries.set(id, message.deliveryCount);
         continue;
       }

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Redis, RedisOptions } from "ioredis";
 import {
+  DeliveryQueue,
   DropReporter,
   NoRespondersError,
   NotConnectedError,
@@ -16,10 +17,10 @@ import {
 import { closeConnection, describeAddress, openConnection } from "./connection.js";
 import type { MessageFormat } from "./envelope.js";
 import { ListPoller } from "./list.js";
-import { encodeOutgoing, STREAM_DATA_FIELD, type RedisRawMessage } from "./message.js";
+import { encodeOutgoing, STREAM_DATA_FIELD, toIncoming, type RedisRawMessage } from "./message.js";
 import { validateSubscription, type RedisKind, type RedisPublishOptions, type RedisSubscribeOptions } from "./options.js";
 import type { Poller } from "./poller.js";
-import { ChannelSubscriptions, Dispatcher } from "./pubsub.js";
+import { ChannelSubscriptions, type ChannelMember } from "./pubsub.js";
 import { StreamPoller } from "./stream.js";
 import { parseServer, type ServerAddress } from "../core/index.js";
 
@@ -91,13 +92,15 @@ export class RedisTransport implements Transport<RedisSubscribeOptions, RedisPub
           this.#settings.logger().warn("Redis pub/sub cannot redeliver: the nack changes nothing (use a list or a stream)", { destination: spec.destination });
         }
       };
-      const dispatcher = new Dispatcher(spec.concurrency, handler, onSettle, drops);
-      const remove = await this.#channels!.add(spec.destination, options.pattern === true, dispatcher);
+      const settle = async (settlement: Settlement): Promise<void> => onSettle(settlement);
+      const member: ChannelMember = new DeliveryQueue({ concurrency: spec.concurrency, drops, deliver: ([raw]) => handler({ messages: [toIncoming(raw!)], settle }) });
+      const remove = await this.#channels!.add(spec.destination, options.pattern === true, member);
       stop = async (closing) => {
         await remove();
-        if (!closing) await dispatcher.handedOver();
+        if (!closing) await member.handedOver();
         drops.close();
-        const dropped = dispatcher.close();
+        member.close();
+        const dropped = member.takeQueued().length;
         if (dropped > 0) this.#settings.logger().warn(`closing dropped ${dropped} pub/sub messages that were not handled yet`, { destination: spec.destination });
       };
     }
