@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import type { Channel, ChannelModel, ConsumeMessage } from "amqplib";
-import type { DeliveryHandler, Logger, Settlement, SubscriptionSpec } from "../core/index.js";
+import { DeliveryQueue, RedeliveryRule, type DeliveryHandler, type Logger, type Settlement, type SubscriptionSpec } from "../core/index.js";
 import type { RabbitConnection } from "./connection.js";
 import { ChannelClosedError } from "./errors.js";
 import { toIncoming, type RabbitRawMessage } from "./message.js";
@@ -19,6 +19,12 @@ function trackingKey(message: ConsumeMessage): string {
   return `sha1:${createHash("sha1").update(exchange).update("\0").update(routingKey).update("\0").update(message.content).digest("base64")}`;
 }
 
+/** A message as it arrived, with the channel that must settle it. */
+interface Received {
+  readonly message: ConsumeMessage;
+  readonly channel: Channel;
+}
+
 /** Redelivery counts kept for messages requeued here (classic queues only say "redelivered"). */
 const MAX_TRACKED = 10_000;
 
@@ -30,16 +36,16 @@ const REOPEN_STABLE_MS = 10_000;
 
 /**
  * One subscription: its own channel (so prefetch and channel errors stay per subscriber), the queue and
- * binding its plan declares, and a local hand-off that keeps at most `concurrency` deliveries in the handler
- * (RabbitMQ's prefetch bounds what waits here). Restored on a new channel after a reconnection.
+ * binding its plan declares, and core's delivery queue, which keeps at most `concurrency` deliveries in the
+ * handler (RabbitMQ's prefetch bounds what waits there). Restored on a new channel after a reconnection.
  */
 export class RabbitConsumer {
   #channel: Channel | undefined;
   #queue = "";
   #consumerTag: string | undefined;
   #stopped = false;
-  #inFlight = 0;
-  readonly #waiting: { message: ConsumeMessage; channel: Channel }[] = [];
+  readonly #waiting: DeliveryQueue<Received>;
+  readonly #redelivery: RedeliveryRule;
   readonly #requeued = new Map<string, number>();
   #unsubscribe: (() => void) | undefined;
   #reopenAttempts = 0;
@@ -53,7 +59,14 @@ export class RabbitConsumer {
     private readonly prefetch: number,
     private readonly handler: DeliveryHandler<RabbitRawMessage>,
     private readonly logger: () => Logger,
-  ) {}
+  ) {
+    this.#redelivery = new RedeliveryRule(spec.maxDeliveries);
+    this.#waiting = new DeliveryQueue<Received>({
+      concurrency: spec.concurrency,
+      // A message of a channel lost since is not handed over: RabbitMQ redelivers it on the new one.
+      deliver: ([received]) => (received!.channel === this.#channel ? this.#deliver(received!.channel, received!.message) : Promise.resolve()),
+    });
+  }
 
   async start(): Promise<void> {
     await this.#open();
@@ -68,10 +81,13 @@ export class RabbitConsumer {
     const channel = this.#channel;
     if (channel === undefined) return;
     if (this.#consumerTag !== undefined) await channel.cancel(this.#consumerTag).catch(() => undefined);
-    for (const { message, channel: owner } of this.#waiting.splice(0)) {
+    this.#waiting.close();
+    for (const { message, channel: owner } of this.#waiting.takeQueued()) {
       if (owner === channel) tryCall(() => channel.nack(message, false, true));
     }
-    if (this.#inFlight === 0) await this.#closeChannel();
+    // Deliveries in the handler still settle on this channel; it closes once they have.
+    if (this.#waiting.inFlight === 0) await this.#closeChannel();
+    else void this.#waiting.idle().then(() => this.#closeChannel());
   }
 
   async #open(): Promise<void> {
@@ -147,20 +163,6 @@ export class RabbitConsumer {
       return;
     }
     this.#waiting.push({ message, channel });
-    this.#pump();
-  }
-
-  #pump(): void {
-    while (this.#inFlight < this.spec.concurrency && this.#waiting.length > 0 && !this.#stopped) {
-      const { message, channel } = this.#waiting.shift()!;
-      if (channel !== this.#channel) continue;
-      this.#inFlight += 1;
-      void this.#deliver(channel, message).finally(() => {
-        this.#inFlight -= 1;
-        if (this.#stopped && this.#inFlight === 0) void this.#closeChannel();
-        else this.#pump();
-      });
-    }
   }
 
   async #deliver(channel: Channel, message: ConsumeMessage): Promise<void> {
@@ -178,9 +180,7 @@ export class RabbitConsumer {
     if (channel !== this.#channel && this.#channel !== undefined) {
       throw new ChannelClosedError(`cannot ${settlement.kind} a message received before the connection was lost; RabbitMQ redelivers it`);
     }
-    let requeue = settlement.kind === "nack" && settlement.requeue;
-    const limit = this.spec.maxDeliveries;
-    if (requeue && limit !== undefined && deliveryCount >= limit) requeue = false;
+    const requeue = this.#redelivery.requeues(settlement, deliveryCount);
     if (requeue) this.#track(trackingKey(message), deliveryCount);
     else if (message.fields.redelivered) this.#requeued.delete(trackingKey(message));
     try {

@@ -32,10 +32,8 @@ export type DeadLetter = string | { readonly exchange: string; readonly routingK
 interface CommonSubscribeOptions {
   /** Unacknowledged messages RabbitMQ hands this subscriber ahead (basic.qos); default the broker's `prefetch`. */
   readonly prefetch?: number;
-  /** Rejected (and nacked-without-requeue) messages are dead-lettered here (`x-dead-letter-exchange`). */
+  /** Rejected (and nacked-without-requeue, or past core's `maxDeliveries`) messages are dead-lettered here (`x-dead-letter-exchange`). */
   readonly deadLetter?: DeadLetter;
-  /** A message nacked with requeue is dead-lettered instead once it has been delivered this many times. */
-  readonly maxDeliveries?: number;
   /** RabbitMQ consumer priority (`x-priority`). */
   readonly consumerPriority?: number;
 }
@@ -129,7 +127,6 @@ export function validateSubscribeOptions(destination: string, options: Record<st
     throw new ConfigurationError(`${where}: group must be a non-empty string`);
   }
   positiveInteger(`${where}: prefetch`, options.prefetch);
-  positiveInteger(`${where}: maxDeliveries`, options.maxDeliveries);
   validateExchange(where, options.exchange as ExchangeRef | undefined);
   const deadLetter = options.deadLetter as DeadLetter | undefined;
   if (deadLetter !== undefined && (typeof deadLetter === "string" ? deadLetter === "" : typeof deadLetter?.exchange !== "string")) {
