@@ -42,7 +42,7 @@ export function createConsumer(options: ResolvedConfluentOptions, groupId: strin
   return new confluent.KafkaConsumer({
     ...base(options, "consumer"),
     "group.id": groupId,
-    // Offsets are committed by hand, only for settled records (see Dispatcher and OffsetLedger).
+    // Offsets are committed by hand, only for settled records (see KafkaDeliveries and OffsetLedger).
     "enable.auto.commit": false,
     "enable.auto.offset.store": false,
     "auto.offset.reset": offsetReset,

@@ -1,5 +1,5 @@
 import type { DeliveryHandler, SubscriptionSpec } from "../core/index.js";
-import { consumerGroup, subscriptionDispatcher, type Dispatcher, type Inflight, type KafkaSubscribeOptions, type SubscriptionContextOf } from "../kafka/shared/index.js";
+import { consumerGroup, subscriptionDeliveries, type KafkaDeliveries, type Inflight, type KafkaSubscribeOptions, type SubscriptionContextOf } from "../kafka/shared/index.js";
 import { ASSIGN_PARTITIONS, connectionError, createConsumer, type ConfluentConsumer, type ConfluentRebalanceError, type ConfluentRecord, type TopicPartition } from "./client.js";
 import { toIncoming } from "./message.js";
 import type { ResolvedConfluentOptions } from "./options.js";
@@ -24,12 +24,12 @@ export function librdkafkaPattern(destination: string, options: KafkaSubscribeOp
 
 /**
  * One subscriber's consumer: a librdkafka consumer group member (the subscriber's group, or a generated one for
- * fan-out) in flowing mode, feeding a dispatcher. Offsets are committed by hand, only for settled records.
+ * fan-out) in flowing mode, feeding core's delivery queue. Offsets are committed by hand, only for settled records.
  */
 export class ConfluentSubscription {
   readonly #context: SubscriptionContext;
   readonly #spec: SubscriptionSpec<KafkaSubscribeOptions>;
-  readonly #dispatcher: Dispatcher<ConfluentRecord>;
+  readonly #deliveries: KafkaDeliveries<ConfluentRecord>;
   readonly #group: string;
   readonly #generatedGroup: boolean;
   readonly #temporary: boolean;
@@ -49,7 +49,7 @@ export class ConfluentSubscription {
     this.#spec = spec;
     this.#temporary = temporary;
     ({ group: this.#group, generated: this.#generatedGroup } = consumerGroup(spec.options, context.options.clientId));
-    this.#dispatcher = subscriptionDispatcher(context, spec, handler, {
+    this.#deliveries = subscriptionDeliveries(context, spec, handler, {
       commit: (record) => this.#queueCommit(record),
       pause: () => this.#pause(true),
       resume: () => this.#pause(false),
@@ -73,7 +73,7 @@ export class ConfluentSubscription {
       const partition = key(record.topic, record.partition);
       // A fetch answered after a rebalance may carry records of a partition that moved to another member.
       if (this.#stopped || !this.#assigned.has(partition)) return;
-      this.#dispatcher.push(toIncoming(record), partition);
+      this.#deliveries.push(toIncoming(record), partition);
     });
     consumer.on("event.error", (error: ConfluentRebalanceError) => this.#context.onError(`the consumer of "${this.#spec.destination}" failed`, error));
     try {
@@ -102,7 +102,7 @@ export class ConfluentSubscription {
   #rebalance(error: ConfluentRebalanceError, assignment: TopicPartition[]): void {
     if (error.code === ASSIGN_PARTITIONS) {
       this.#assigned = new Set(assignment.map(({ topic, partition }) => key(topic, partition)));
-      this.#dispatcher.retain((partition) => this.#assigned.has(partition));
+      this.#deliveries.retain((partition) => this.#assigned.has(partition));
       setImmediate(() => {
         if (this.#paused) this.#pause(true);
         void this.#positionAtEnd(assignment).finally(() => {
@@ -115,7 +115,7 @@ export class ConfluentSubscription {
     this.#positioned = false;
     this.#flushCommits(true);
     this.#assigned = new Set();
-    this.#dispatcher.retain(() => false);
+    this.#deliveries.retain(() => false);
   }
 
   /**
@@ -185,14 +185,14 @@ export class ConfluentSubscription {
     if (this.#stopped) return;
     this.#pause(true);
     this.#stopped = true;
-    await this.#dispatcher.stop();
+    await this.#deliveries.stop();
     await this.close();
   }
 
   /** Closes at once (the broker's shutdown timeout has passed, or the transport closes). */
   async close(): Promise<void> {
     this.#stopped = true;
-    void this.#dispatcher.stop();
+    void this.#deliveries.stop();
     const consumer = this.#consumer;
     if (consumer === undefined) return;
     this.#flushCommits(true);

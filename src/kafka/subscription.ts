@@ -1,5 +1,5 @@
 import type { DeliveryHandler, SubscriptionSpec } from "../core/index.js";
-import { consumerGroup, subscriptionDispatcher, topicPattern, type Dispatcher, type Inflight, type KafkaSubscribeOptions, type SubscriptionContextOf } from "./shared/index.js";
+import { consumerGroup, subscriptionDeliveries, topicPattern, type KafkaDeliveries, type Inflight, type KafkaSubscribeOptions, type SubscriptionContextOf } from "./shared/index.js";
 import { connectionError, createConsumer, type KafkaConsumer, type KafkaRecord, type KafkaStream } from "./client.js";
 import { toIncoming } from "./message.js";
 import type { ResolvedKafkaOptions } from "./options.js";
@@ -16,12 +16,12 @@ interface StreamState {
 
 /**
  * One subscriber's consumer: a consumer group member (the subscriber's group, or a generated one for fan-out)
- * whose streams feed a dispatcher. Offsets are committed by hand, only for settled records.
+ * whose streams feed core's delivery queue. Offsets are committed by hand, only for settled records.
  */
 export class KafkaSubscription {
   readonly #context: SubscriptionContext;
   readonly #spec: SubscriptionSpec<KafkaSubscribeOptions>;
-  readonly #dispatcher: Dispatcher<KafkaRecord>;
+  readonly #deliveries: KafkaDeliveries<KafkaRecord>;
   readonly #group: string;
   readonly #generatedGroup: boolean;
   readonly #pattern: RegExp | undefined;
@@ -41,7 +41,7 @@ export class KafkaSubscription {
     this.#temporary = temporary;
     this.#pattern = topicPattern(spec.destination, spec.options);
     ({ group: this.#group, generated: this.#generatedGroup } = consumerGroup(spec.options, context.options.clientId));
-    this.#dispatcher = subscriptionDispatcher(context, spec, handler, {
+    this.#deliveries = subscriptionDeliveries(context, spec, handler, {
       commit: (record) => this.#queueCommit(record),
       pause: () => this.#streams.forEach(({ stream }) => stream.pause()),
       resume: () => this.#streams.forEach(({ stream }) => stream.resume()),
@@ -85,7 +85,7 @@ export class KafkaSubscription {
     this.#consumer = createConsumer(this.#context.options, this.#group);
     this.#consumer.on("consumer:group:join", () => {
       this.#streams.forEach((state) => (state.positioned = false));
-      this.#dispatcher.retain((partition) => this.#owned.has(partition));
+      this.#deliveries.retain((partition) => this.#owned.has(partition));
     });
     this.#consumer.on("consumer:group:rebalance", () => {
       this.#streams.forEach((state) => (state.positioned = false));
@@ -136,7 +136,7 @@ export class KafkaSubscription {
       const partition = `${record.topic}:${record.partition}`;
       // A fetch answered after a rebalance may carry records of a partition that moved to another member.
       if (!this.#consumer?.assignments?.some((owned) => owned.topic === record.topic && owned.partitions.includes(record.partition))) return;
-      this.#dispatcher.push(toIncoming(record), partition);
+      this.#deliveries.push(toIncoming(record), partition);
     });
     stream.on("error", (error: Error) => this.#context.onError(`the consumer of "${this.#spec.destination}" failed`, error));
     this.#streams.push(state);
@@ -152,7 +152,7 @@ export class KafkaSubscription {
     this.#stopped = true;
     clearInterval(this.#refresh);
     this.#streams.forEach(({ stream }) => stream.pause());
-    await this.#dispatcher.stop();
+    await this.#deliveries.stop();
     await this.close(false);
   }
 
@@ -160,7 +160,7 @@ export class KafkaSubscription {
   async close(force = true): Promise<void> {
     this.#stopped = true;
     clearInterval(this.#refresh);
-    void this.#dispatcher.stop();
+    void this.#deliveries.stop();
     const consumer = this.#consumer;
     this.#consumer = undefined;
     if (consumer === undefined) return;

@@ -11,10 +11,11 @@ interface KafkaSubscribeCommon {
   readonly group?: string;
   /** Where a group without a committed offset starts (default `latest`, as Kafka and FastStream). */
   readonly autoOffsetReset?: AutoOffsetReset;
-  /** Topic that receives rejected messages (with `x-postline-dead-letter-from`); they are committed once it has them. */
+  /**
+   * Topic that receives rejected messages, and nacked ones past core's `maxDeliveries` (with
+   * `x-postline-dead-letter-from`); they are committed once it has them.
+   */
   readonly deadLetter?: string;
-  /** A nacked message is dead-lettered (or dropped) instead of redelivered once it was delivered this many times. */
-  readonly maxDeliveries?: number;
 }
 
 /**
@@ -44,7 +45,6 @@ export function topicPattern(destination: string, options: KafkaSubscribeOptions
   return options.pattern === true ? new RegExp(`^(?:${destination})$`) : options.pattern;
 }
 
-const isCount = (value: unknown): boolean => Number.isInteger(value) && (value as number) >= 1;
 
 /** Checked when the subscriber is registered, so a mistake fails at startup rather than at the first message. */
 export function validateSubscribeOptions(destination: string, options: KafkaSubscribeOptions & { readonly batch?: true | Partial<BatchOptions> }): void {
@@ -53,7 +53,6 @@ export function validateSubscribeOptions(destination: string, options: KafkaSubs
   if (options.autoOffsetReset !== undefined && options.autoOffsetReset !== "latest" && options.autoOffsetReset !== "earliest") {
     throw new ConfigurationError(`${where}: autoOffsetReset must be "latest" or "earliest", got ${JSON.stringify(options.autoOffsetReset)}`);
   }
-  if (options.maxDeliveries !== undefined && !isCount(options.maxDeliveries)) throw new ConfigurationError(`${where}: maxDeliveries must be a whole number ≥ 1`);
   if (options.deadLetter !== undefined && (typeof options.deadLetter !== "string" || options.deadLetter === "")) throw new ConfigurationError(`${where}: deadLetter must be a topic name`);
   if (options.pattern !== undefined && options.pattern !== true && !(options.pattern instanceof RegExp)) throw new ConfigurationError(`${where}: pattern must be true or a RegExp`);
   if (options.pattern === true) {

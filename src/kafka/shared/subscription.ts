@@ -1,9 +1,9 @@
 // How a Kafka subscription is set up around its consumer, the same for both adapters: its transport's
-// services, its consumer group, and the dispatcher between the consumer and core. The consumer itself (how it
+// services, its consumer group, and the deliveries between the consumer and core. The consumer itself (how it
 // joins, pauses and commits) is each client's own.
 import { randomUUID } from "node:crypto";
 import type { DeliveryHandler, SubscriptionSpec } from "../../core/index.js";
-import { Dispatcher, type Inflight } from "./dispatcher.js";
+import { KafkaDeliveries, type Inflight } from "./deliveries.js";
 import type { KafkaSubscribeOptions } from "./options.js";
 
 /** What a subscription needs from its transport; `Options` are the adapter's resolved broker options. */
@@ -21,21 +21,21 @@ export function consumerGroup(options: KafkaSubscribeOptions, clientId: string):
   return { group: options.group ?? `${clientId}.${randomUUID()}`, generated: options.group === undefined };
 }
 
-/** How the dispatcher reaches the consumer: commits, and pausing while the buffer is full. */
+/** How the deliveries reach the consumer: commits, and pausing while the buffer is full. */
 export interface ConsumerHooks<Raw> {
   commit(record: Inflight<Raw>): void;
   pause(): void;
   resume(): void;
 }
 
-export function subscriptionDispatcher<Raw>(
+export function subscriptionDeliveries<Raw>(
   context: SubscriptionContextOf<unknown, Raw>,
   spec: SubscriptionSpec<KafkaSubscribeOptions>,
   handler: DeliveryHandler<Raw>,
   consumer: ConsumerHooks<Raw>,
-): Dispatcher<Raw> {
+): KafkaDeliveries<Raw> {
   const deadLetter = spec.options.deadLetter;
-  return new Dispatcher<Raw>({
+  return new KafkaDeliveries<Raw>({
     concurrency: spec.concurrency,
     batch: spec.batch,
     maxBuffered: Math.max(256, 2 * (spec.batch?.maxSize ?? 0), 2 * spec.concurrency),

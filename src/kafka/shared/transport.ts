@@ -10,7 +10,7 @@ export const KAFKA_CAPABILITIES: TransportCapabilities = {
   batchPublish: true,
   batchConsume: true,
   consumerGroups: true,
-  // A nacked record is handed over again before its partition's offset moves past it (see Dispatcher).
+  // A nacked record is handed over again before its partition's offset moves past it (see deliveries.ts).
   redelivery: true,
 };
 
