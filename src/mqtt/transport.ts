@@ -18,9 +18,9 @@ import {
   type TransportSubscription,
 } from "../core/index.js";
 import { openClient } from "./client.js";
-import { Route, type Member } from "./member.js";
-import { toIncoming, toPublishOptions } from "./message.js";
-import { hasWildcard, topicMatches, validateQos, validateSubscription, type MqttPublishOptions, type MqttQos, type MqttSubscribeOptions } from "./options.js";
+import { Routes, type Member } from "./routes.js";
+import { toPublishOptions } from "./message.js";
+import { hasWildcard, validateQos, validateSubscription, type MqttPublishOptions, type MqttQos, type MqttSubscribeOptions } from "./options.js";
 import { serverOf, type MqttServer } from "./telemetry.js";
 
 export interface MqttTransportSettings {
@@ -52,15 +52,14 @@ export class MqttTransport implements Transport<MqttSubscribeOptions, MqttPublis
   readonly capabilities: TransportCapabilities;
   readonly server: MqttServer;
   readonly #settings: MqttTransportSettings;
-  readonly #routes = new Map<string, Route & { ready: Promise<void> }>();
-  readonly #byId = new Map<number, Route>();
+  readonly #routes: Routes;
   readonly #noMatching = new Set<number>();
-  #nextId = 1;
   #client: MqttClient | undefined;
 
   constructor(settings: MqttTransportSettings) {
     this.#settings = settings;
     this.server = serverOf(settings.url);
+    this.#routes = new Routes(settings.protocolVersion);
     const v5 = settings.protocolVersion === 5;
     this.capabilities = { requestReply: v5 ? "inbox" : "none", batchPublish: true, batchConsume: false, consumerGroups: v5, redelivery: false };
   }
@@ -68,7 +67,7 @@ export class MqttTransport implements Transport<MqttSubscribeOptions, MqttPublis
   async connect(): Promise<void> {
     const { url, clientOptions, connectTimeoutMs, reconnectPeriodMs } = this.#settings;
     const client = await openClient(url, clientOptions, connectTimeoutMs, reconnectPeriodMs);
-    client.on("message", (_topic, _payload, packet) => this.#route(packet));
+    client.on("message", (_topic, _payload, packet) => this.#routes.deliver(packet));
     client.on("packetreceive", (packet) => {
       if ((packet.cmd === "puback" || packet.cmd === "pubrec") && packet.reasonCode === NO_MATCHING_SUBSCRIBERS && packet.messageId !== undefined) this.#noMatching.add(packet.messageId);
     });
@@ -81,7 +80,6 @@ export class MqttTransport implements Transport<MqttSubscribeOptions, MqttPublis
     const client = this.#client;
     this.#client = undefined;
     this.#routes.clear();
-    this.#byId.clear();
     this.#noMatching.clear();
     if (client === undefined) return;
     // A graceful end waits for outgoing QoS 1/2 publishes to be acknowledged, which never happens while the
@@ -104,25 +102,11 @@ export class MqttTransport implements Transport<MqttSubscribeOptions, MqttPublis
     validateSubscription(spec.destination, spec.options);
     if (group !== undefined && this.#settings.protocolVersion !== 5) throw new FeatureNotSupportedError(`subscriber "${spec.name}": shared subscriptions (group) need MQTT 5`);
     const filter = group === undefined ? spec.destination : `$share/${group}/${spec.destination}`;
-    let route = this.#routes.get(filter);
-    if (route === undefined || route.qos < qos) {
-      const id = route?.id ?? this.#nextId++;
-      const properties = this.#settings.protocolVersion === 5 ? { properties: { subscriptionIdentifier: id } } : {};
-      const ready = client.subscribeAsync(filter, { qos, ...properties }).then(() => undefined);
-      if (route === undefined) {
-        route = Object.assign(new Route(spec.destination, id, group !== undefined, qos), { ready });
-        this.#routes.set(filter, route);
-        this.#byId.set(id, route);
-      } else {
-        route.qos = qos;
-        route.ready = ready;
-      }
-    }
-    const subscribed = route;
+    const subscribed = this.#routes.open(client, filter, spec.destination, group !== undefined, qos);
     try {
       await subscribed.ready;
     } catch (error) {
-      if (subscribed.members.length === 0) this.#forget(filter, subscribed);
+      if (subscribed.members.length === 0) this.#routes.forget(filter, subscribed);
       throw error;
     }
     const drops = new DropReporter(spec, spec.options.maxPending, "MQTT", (message, fields) => this.#settings.log.to?.warn(message, fields));
@@ -137,8 +121,7 @@ export class MqttTransport implements Transport<MqttSubscribeOptions, MqttPublis
       stop: async () => {
         const index = subscribed.members.indexOf(member);
         if (index >= 0) subscribed.members.splice(index, 1);
-        if (subscribed.members.length === 0 && this.#routes.get(filter) === subscribed) {
-          this.#forget(filter, subscribed);
+        if (subscribed.members.length === 0 && this.#routes.forget(filter, subscribed)) {
           await this.#client?.unsubscribeAsync(filter).catch(() => undefined);
         }
         // Every message already received is handed over (they were acknowledged on arrival).
@@ -180,26 +163,10 @@ export class MqttTransport implements Transport<MqttSubscribeOptions, MqttPublis
     return `postline/inbox/${randomUUID()}`;
   }
 
-  #route(packet: IPublishPacket): void {
-    const message = toIncoming(packet);
-    const ids = packet.properties?.subscriptionIdentifier;
-    if (this.#settings.protocolVersion === 5 && ids !== undefined) {
-      for (const id of Array.isArray(ids) ? ids : [ids]) this.#byId.get(id)?.deliver(message);
-      return;
-    }
-    // MQTT 3.1.1 has no subscription identifiers: match the topic against every filter instead.
-    for (const route of this.#routes.values()) if (topicMatches(route.filter, packet.topic)) route.deliver(message);
-  }
-
   async #settle(subscriber: string, message: IncomingMessage<IPublishPacket>, settlement: Settlement): Promise<void> {
     if (settlement.kind === "nack" && settlement.requeue) {
       this.#settings.log.to?.warn(`subscriber "${subscriber}": MQTT cannot redeliver a nacked message; it is dropped`, { destination: message.destination, correlationId: message.correlationId });
     }
-  }
-
-  #forget(filter: string, route: Route): void {
-    this.#routes.delete(filter);
-    this.#byId.delete(route.id);
   }
 
   #connected(operation: string): MqttClient {
