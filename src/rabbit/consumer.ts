@@ -1,32 +1,18 @@
-import { createHash } from "node:crypto";
 import type { Channel, ChannelModel, ConsumeMessage } from "amqplib";
 import { DeliveryQueue, RedeliveryRule, type DeliveryHandler, type Logger, type Settlement, type SubscriptionSpec } from "../core/index.js";
 import type { RabbitConnection } from "./connection.js";
+import { DeliveryCounts } from "./delivery-count.js";
 import { ChannelClosedError } from "./errors.js";
 import { toIncoming, type RabbitRawMessage } from "./message.js";
 import type { RabbitSubscribeOptions } from "./options.js";
 import type { RabbitPublisher } from "./publisher.js";
 import type { SubscriptionPlan } from "./topology.js";
 
-/**
- * Requeued messages are counted by message id; publishers that set none (most non-Postline clients) are
- * counted by content, or `maxDeliveries` could never be reached and a failing message would loop forever.
- */
-function trackingKey(message: ConsumeMessage): string {
-  const id = message.properties.messageId as string | undefined;
-  if (id !== undefined) return id;
-  const { exchange, routingKey } = message.fields;
-  return `sha1:${createHash("sha1").update(exchange).update("\0").update(routingKey).update("\0").update(message.content).digest("base64")}`;
-}
-
 /** A message as it arrived, with the channel that must settle it. */
 interface Received {
   readonly message: ConsumeMessage;
   readonly channel: Channel;
 }
-
-/** Redelivery counts kept for messages requeued here (classic queues only say "redelivered"). */
-const MAX_TRACKED = 10_000;
 
 /** A consumer channel the server closed alone is reopened after this, doubling per failed try, up to the max. */
 const REOPEN_DELAY_MS = 200;
@@ -46,7 +32,7 @@ export class RabbitConsumer {
   #stopped = false;
   readonly #waiting: DeliveryQueue<Received>;
   readonly #redelivery: RedeliveryRule;
-  readonly #requeued = new Map<string, number>();
+  readonly #counts = new DeliveryCounts();
   #unsubscribe: (() => void) | undefined;
   #reopenAttempts = 0;
   #reopenTimer: NodeJS.Timeout | undefined;
@@ -166,7 +152,7 @@ export class RabbitConsumer {
   }
 
   async #deliver(channel: Channel, message: ConsumeMessage): Promise<void> {
-    const deliveryCount = this.#deliveryCount(message);
+    const deliveryCount = this.#counts.of(message);
     const raw: RabbitRawMessage = { message, queue: this.#queue, anonymous: this.plan.anonymous };
     // The message's destination as the user named it: the exchange (Postline destinations) or the queue.
     const destination = this.plan.anonymous || this.plan.queue !== this.spec.destination ? message.fields.exchange : this.#queue;
@@ -181,8 +167,7 @@ export class RabbitConsumer {
       throw new ChannelClosedError(`cannot ${settlement.kind} a message received before the connection was lost; RabbitMQ redelivers it`);
     }
     const requeue = this.#redelivery.requeues(settlement, deliveryCount);
-    if (requeue) this.#track(trackingKey(message), deliveryCount);
-    else if (message.fields.redelivered) this.#requeued.delete(trackingKey(message));
+    this.#counts.settled(message, deliveryCount, requeue);
     try {
       if (settlement.kind === "ack") channel.ack(message);
       else if (settlement.kind === "reject") channel.reject(message, false);
@@ -190,20 +175,6 @@ export class RabbitConsumer {
     } catch (error) {
       throw new ChannelClosedError(`cannot ${settlement.kind} the message: its RabbitMQ channel is closed (RabbitMQ redelivers it)`, { cause: error });
     }
-  }
-
-  /** Quorum queues count deliveries (`x-delivery-count`); classic queues only flag redeliveries, so requeues here are counted. */
-  #deliveryCount(message: ConsumeMessage): number {
-    const header = message.properties.headers?.["x-delivery-count"] as unknown;
-    if (typeof header === "number") return header + 1;
-    if (!message.fields.redelivered) return 1;
-    return Math.max(2, (this.#requeued.get(trackingKey(message)) ?? 0) + 1);
-  }
-
-  #track(id: string, count: number): void {
-    this.#requeued.delete(id);
-    this.#requeued.set(id, count);
-    if (this.#requeued.size > MAX_TRACKED) this.#requeued.delete(this.#requeued.keys().next().value!);
   }
 
   async #closeChannel(): Promise<void> {
