@@ -1,6 +1,27 @@
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
+// The layers of docs/architecture.md: core at the bottom, telemetry and the adapters above it, no import back up.
+const adapters = ["memory", "kafka", "confluent", "rabbit", "nats", "redis", "mqtt"];
+const adapterBoundaries = adapters.map((adapter) => ({
+  files: [`src/${adapter}/**/*.ts`],
+  rules: {
+    "no-restricted-imports": [
+      "error",
+      {
+        patterns: [
+          { regex: "^(\\.\\./)+core/(?!index\\.js$)", message: "An adapter imports core only through its entry point, src/core/index.ts." },
+          { regex: "^(\\.\\./)+opentelemetry/(?!index\\.js$)", message: "An adapter imports telemetry only through src/opentelemetry/index.ts." },
+          {
+            regex: `^\\.\\./(?!core/|opentelemetry/${adapter === "confluent" ? "|kafka/shared/" : ""})[a-z-]+/`,
+            message: "An adapter imports no other adapter (the Kafka clients share src/kafka/shared/).",
+          },
+        ],
+      },
+    ],
+  },
+}));
+
 export default tseslint.config(
   { ignores: ["dist/", "node_modules/", ".cache/", "eslint.config.js", "src/cli/traces/assets/"] },
   js.configs.recommended,
@@ -22,4 +43,18 @@ export default tseslint.config(
       "@typescript-eslint/require-await": "off",
     },
   },
+  {
+    files: ["src/**/*.ts"],
+    rules: { "no-restricted-syntax": ["error", { selector: "ExportAllDeclaration", message: "Name the exports: no `export *` (explicit surfaces)." }] },
+  },
+  {
+    files: ["src/core/**/*.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        { patterns: [{ regex: `^\\.\\./(opentelemetry|cli|asyncapi|testing|${adapters.join("|")})(/|$)`, message: "Core imports no telemetry, adapter or tool: they build on it." }] },
+      ],
+    },
+  },
+  ...adapterBoundaries,
 );
