@@ -17,8 +17,11 @@ export class GroupQueue {
 
   constructor(readonly capacity: number) {}
 
+  /** Messages not yet handed to a handler: buffered here, or held by a member filling a batch. */
   get size(): number {
-    return this.#buffer.length - this.#head;
+    let size = this.#buffer.length - this.#head;
+    for (const member of this.#members) size += member.queued;
+    return size;
   }
 
   get memberCount(): number {
@@ -83,7 +86,7 @@ export class GroupQueue {
   readonly #pump = (): void => {
     this.#scheduled = false;
     const count = this.#members.length;
-    while (this.size > 0) {
+    while (this.#buffer.length > this.#head) {
       const index = this.#pick(count);
       if (index < 0) break;
       const member = this.#members[index]!;
@@ -104,8 +107,7 @@ export class GroupQueue {
   }
 
   #compact(): void {
-    if (this.#head === 0) return;
-    if (this.#head === this.#buffer.length) {
+    if (this.#head > 0 && this.#head === this.#buffer.length) {
       this.#buffer = [];
       this.#head = 0;
     } else if (this.#head > 1024) {

@@ -96,6 +96,8 @@ export class MemoryTransport implements Transport<MemorySubscribeOptions, Memory
       batch: spec.batch,
       onSlot: () => membership.pull(),
       deliver: (messages) => {
+        // A batch held by the member leaves the group's count now: publishers waiting for room may go on.
+        if (spec.batch !== undefined) membership.pull();
         let settled = false;
         return handler({
           messages: messages.map(toIncoming),
