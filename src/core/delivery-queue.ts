@@ -142,9 +142,10 @@ export class DeliveryQueue<T> {
     this.#closed = true;
   }
 
-  /** Lets every `room`/`free` wait go on, for good (the source is stopping). */
+  /** The source is stopping: every `room`/`free` wait goes on, for good, and partial batches no longer wait to fill. */
   release(): void {
     this.#released = true;
+    this.#draining = true;
     this.#wake();
   }
 
