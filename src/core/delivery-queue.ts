@@ -33,12 +33,13 @@ const ignore = (): void => undefined;
 /**
  * The one queue between a client's callback and the handlers: items wait here in arrival order and go out at
  * most `concurrency` deliveries at a time, one item each or batches. Bounded one of two ways: at-most-once
- * sources drop beyond `maxPending` (the server cannot be slowed down), paced ones are paused. A requeued item
- * goes back to the front, so it keeps its place before later items of its key. Closing lets nothing new start;
- * `drain` hands over what waits and resolves once every delivery has ended.
+ * sources drop beyond `maxPending` (the server cannot be slowed down), paced ones are paused. Items of one
+ * ordering key (a Kafka partition) are handed over in order, and a requeued item goes back to the front, before
+ * later items of its key; with `concurrency` above 1 they may still overlap in the handlers, as the subscriber
+ * asked. Closing lets nothing new start; `drain` hands over what waits and resolves once every delivery ended.
  *
- * Hot path (the in-process broker moves ~250k msg/s through it): no promise, closure or array beyond the
- * delivery's own item array per message, and an item that finds an idle handler skips the buffer.
+ * Hot path (the in-process broker moves ~250k msg/s through it): per delivery, its item array and one `then`;
+ * no closure or waiter; an item that finds an idle handler and nothing waiting skips the buffer.
  */
 export class DeliveryQueue<T> {
   readonly #options: DeliveryQueueOptions<T>;
