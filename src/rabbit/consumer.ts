@@ -27,6 +27,8 @@ const REOPEN_STABLE_MS = 10_000;
  */
 export class RabbitConsumer {
   #channel: Channel | undefined;
+  /** The last channel close under way (or done). */
+  #channelClosed: Promise<void> = Promise.resolve();
   #queue = "";
   #consumerTag: string | undefined;
   #stopped = false;
@@ -71,9 +73,20 @@ export class RabbitConsumer {
     for (const { message, channel: owner } of this.#waiting.takeQueued()) {
       if (owner === channel) tryCall(() => channel.nack(message, false, true));
     }
-    // Deliveries in the handler still settle on this channel; it closes once they have.
+    // Deliveries in the handler still settle on this channel; it closes once they have (or at close()).
     if (this.#waiting.inFlight === 0) await this.#closeChannel();
     else void this.#waiting.idle().then(() => this.#closeChannel());
+  }
+
+  /**
+   * Stops, then closes the channel now, or waits for the close already under way. The transport closes the
+   * connection only after this: the acks of deliveries settled during the drain are written on the channel, and a
+   * connection closed before the channel's close has gone through loses them (RabbitMQ redelivers what was
+   * handled). A handler still running now has outlived the broker's drain: its message is redelivered.
+   */
+  async close(): Promise<void> {
+    await this.stop();
+    await this.#closeChannel();
   }
 
   async #open(): Promise<void> {
@@ -177,10 +190,12 @@ export class RabbitConsumer {
     }
   }
 
-  async #closeChannel(): Promise<void> {
+  /** Closes the current channel; a second call while that close is under way waits for it too. */
+  #closeChannel(): Promise<void> {
     const channel = this.#channel;
     this.#channel = undefined;
-    await channel?.close().catch(() => undefined);
+    if (channel !== undefined) this.#channelClosed = channel.close().catch(() => undefined);
+    return this.#channelClosed;
   }
 }
 

@@ -62,7 +62,8 @@ export class RabbitTransport implements Transport<RabbitSubscribeOptions, Rabbit
   }
 
   async close(): Promise<void> {
-    await Promise.allSettled([...this.#consumers].map((consumer) => consumer.stop()));
+    // Stopped subscriptions too: their channels may still be closing behind the last acks (RabbitConsumer.close).
+    await Promise.allSettled([...this.#consumers].map((consumer) => consumer.close()));
     this.#consumers.clear();
     await this.connection.close();
     this.#requests.close();
@@ -74,10 +75,8 @@ export class RabbitTransport implements Transport<RabbitSubscribeOptions, Rabbit
     await consumer.start();
     this.#consumers.add(consumer);
     return {
-      stop: async () => {
-        this.#consumers.delete(consumer);
-        await consumer.stop();
-      },
+      // The consumer stays known until close(): its channel closes once its handlers have settled.
+      stop: () => consumer.stop(),
     };
   }
 

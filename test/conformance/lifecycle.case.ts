@@ -110,6 +110,33 @@ export function describeLifecycle(harness: BrokerHarness): void {
       expect(aborted).toBe(false);
     });
 
+    it(
+      "a message handled during close() stays acknowledged: the group's next consumer does not get it again",
+      async (kit) => {
+        const first = kit.broker();
+        const destination = kit.dest("close-ack");
+        const handling = deferred();
+        first.subscriber(destination, kit.sub({ group: "close-ack" })).handle(async () => {
+          handling.resolve();
+          await sleep(100);
+        });
+        await kit.start(first);
+        await first.publish("once", destination);
+        await within(handling.promise, kit.timeoutMs, "the handler to start");
+        // The ack is sent while the broker drains; a connection closed before it reached the server loses it.
+        await first.close();
+        const second = kit.broker();
+        const again = kit.collector<string>();
+        second.subscriber(destination, kit.sub({ group: "close-ack" })).handle((body: string) => {
+          again.push(body);
+        });
+        await kit.start(second);
+        await kit.quiet();
+        expect(again.items).toEqual([]);
+      },
+      { needs: ["redelivery", "consumerGroups"] },
+    );
+
     it("a closed broker stops consuming", async (kit) => {
       const consumer = kit.broker();
       const producer = kit.broker();
