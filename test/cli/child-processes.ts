@@ -10,19 +10,33 @@ const tsx = fileURLToPath(new URL("../../node_modules/tsx/dist/cli.mjs", import.
 
 type Child = ChildProcessByStdio<null, Readable, Readable>;
 
-/** A TypeScript entry point of this repository, from source; output collected for error messages. */
+/**
+ * A TypeScript entry point of this repository, from source; output collected for error messages. In a process
+ * group of its own: tsx runs the entry in a child process, and `postline run` starts workers, so killing the
+ * group (`killGroup`) is what leaves nothing behind when a test fails.
+ */
 export function startSource(args: readonly string[], env: NodeJS.ProcessEnv = {}): { child: Child; output: () => string } {
-  const child = spawn(process.execPath, [tsx, "--conditions=postline-source", ...args], { cwd: root, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [tsx, "--conditions=postline-source", ...args], { cwd: root, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"], detached: true });
   let output = "";
   child.stdout.setEncoding("utf8").on("data", (text: string) => (output += text));
   child.stderr.setEncoding("utf8").on("data", (text: string) => (output += text));
   return { child, output: () => output };
 }
 
-/** The exit code, or the child killed and an error after `timeoutMs`. */
+/** SIGKILL to the child's whole process group (see `startSource`); nothing when it is gone already. */
+export function killGroup(child: Child): void {
+  if (child.pid === undefined) return;
+  try {
+    process.kill(-child.pid, "SIGKILL");
+  } catch {
+    // The group has exited.
+  }
+}
+
+/** The exit code, or the child's group killed and an error after `timeoutMs`. */
 export async function exitOf(child: Child, timeoutMs: number, output: () => string): Promise<number | null> {
   if (child.exitCode !== null) return child.exitCode;
-  const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+  const timer = setTimeout(() => killGroup(child), timeoutMs);
   const [code, signal] = (await once(child, "exit")) as [number | null, NodeJS.Signals | null];
   clearTimeout(timer);
   if (signal === "SIGKILL") throw new Error(`the child did not exit within ${timeoutMs} ms; its output:\n${output()}`);
@@ -50,7 +64,7 @@ export async function startViewerProcess(extraArgs: readonly string[] = [], time
       return { pageUrl: page, httpEndpoint: http, grpcEndpoint: grpc, output, stop: () => (child.kill("SIGINT"), exitOf(child, 10_000, output)) };
     }
     if (child.exitCode !== null || Date.now() > deadline) {
-      child.kill("SIGKILL");
+      killGroup(child);
       throw new Error(`postline traces did not start (exit code ${child.exitCode}) within ${timeoutMs} ms; its output:\n${output()}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 50));

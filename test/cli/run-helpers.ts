@@ -4,7 +4,7 @@ import { randomUUID } from "node:crypto";
 import amqp from "amqplib";
 import { silentLogger } from "../../src/index.js";
 import { RabbitBroker } from "../../src/rabbit/index.js";
-import { startSource } from "./child-processes.js";
+import { killGroup, startSource } from "./child-processes.js";
 
 export const RABBIT_URL = process.env.RABBITMQ_URL ?? "amqp://guest:guest@127.0.0.1:5672";
 
@@ -55,5 +55,6 @@ export async function drainQueueInfo(queue: string): Promise<number> {
 }
 
 export function stopChild(run: RunProcess): void {
-  if (run.child.exitCode === null && run.child.signalCode === null) run.child.kill("SIGKILL");
+  // The whole group: the tsx launcher, the CLI it runs and the CLI's workers.
+  killGroup(run.child);
 }
