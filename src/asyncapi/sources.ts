@@ -7,7 +7,7 @@ import type { Subscriber } from "../core/subscriber.js";
 import type { StandardSchemaV1 } from "../core/schema.js";
 
 /** Options every subscriber has; the rest are the broker's and shape the channel. */
-const coreSubscriberKeys = new Set(["schema", "publishers", "middlewares", "ackPolicy", "batch", "concurrency", "name"]);
+const coreSubscriberKeys = new Set(["schema", "publishers", "middlewares", "ackPolicy", "batch", "concurrency", "maxDeliveries", "name"]);
 
 export interface SubscriberSource {
   readonly name: string;
