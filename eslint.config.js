@@ -3,7 +3,9 @@ import tseslint from "typescript-eslint";
 
 // The layers of docs/architecture.md: core at the bottom, telemetry and the adapters above it, no import back up.
 const adapters = ["memory", "kafka", "confluent", "rabbit", "nats", "redis", "mqtt"];
-const adapterBoundaries = adapters.map((adapter) => ({
+// What both Kafka clients share: no export of its own, imported by those two adapters only.
+const kafkaClients = ["kafka", "confluent"];
+const adapterBoundaries = [...adapters, "kafka-common"].map((adapter) => ({
   files: [`src/${adapter}/**/*.ts`],
   rules: {
     "no-restricted-imports": [
@@ -13,8 +15,8 @@ const adapterBoundaries = adapters.map((adapter) => ({
           { regex: "^(\\.\\./)+core/(?!index\\.js$)", message: "An adapter imports core only through its entry point, src/core/index.ts." },
           { regex: "^(\\.\\./)+opentelemetry/(?!index\\.js$)", message: "An adapter imports telemetry only through src/opentelemetry/index.ts." },
           {
-            regex: `^\\.\\./(?!core/|opentelemetry/${adapter === "confluent" ? "|kafka/shared/" : ""})[a-z-]+/`,
-            message: "An adapter imports no other adapter (the Kafka clients share src/kafka/shared/).",
+            regex: `^\\.\\./(?!core/|opentelemetry/${kafkaClients.includes(adapter) ? "|kafka-common/" : ""})[a-z-]+/`,
+            message: "An adapter imports no other adapter (the two Kafka clients share src/kafka-common/).",
           },
         ],
       },
@@ -52,7 +54,7 @@ export default tseslint.config(
     rules: {
       "no-restricted-imports": [
         "error",
-        { patterns: [{ regex: `^\\.\\./(opentelemetry|cli|asyncapi|testing|${adapters.join("|")})(/|$)`, message: "Core imports no telemetry, adapter or tool: they build on it." }] },
+        { patterns: [{ regex: `^\\.\\./(opentelemetry|cli|asyncapi|testing|kafka-common|${adapters.join("|")})(/|$)`, message: "Core imports no telemetry, adapter or tool: they build on it." }] },
       ],
     },
   },

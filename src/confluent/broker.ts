@@ -1,5 +1,5 @@
 import { Broker, ConfigurationError, Router, type Logger, type RouterOptions, type SubscriptionCheck } from "../core/index.js";
-import { validateSubscribeOptions } from "../kafka/shared/index.js";
+import { validateSubscribeOptions } from "../kafka-common/index.js";
 import { resolveConfluentOptions, type ConfluentBrokerOptions, type ConfluentPublishOptions, type ConfluentSubscribeOptions } from "./options.js";
 import { ConfluentTransport } from "./transport.js";
 

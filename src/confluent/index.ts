@@ -7,5 +7,5 @@ export { ConfluentBroker, ConfluentRouter } from "./broker.js";
 export type { ConfluentRecord } from "./client.js";
 export { ConfluentError } from "./errors.js";
 export type { AutoOffsetReset, ConfluentBrokerOptions, ConfluentPublishOptions, ConfluentSubscribeOptions, LibrdkafkaConfig } from "./options.js";
-export { DEAD_LETTER_FROM, DELIVERY_COUNT, WIRE_HEADERS } from "../kafka/shared/index.js";
+export { DEAD_LETTER_FROM, DELIVERY_COUNT, WIRE_HEADERS } from "../kafka-common/index.js";
 export { confluentTelemetryProvider } from "./telemetry.js";

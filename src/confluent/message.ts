@@ -1,5 +1,5 @@
 import type { IncomingMessage } from "../core/index.js";
-import { readHeaders, type KafkaRecordView } from "../kafka/shared/index.js";
+import { readHeaders, type KafkaRecordView } from "../kafka-common/index.js";
 import type { ConfluentRecord } from "./client.js";
 
 const EMPTY = new Uint8Array(0);

@@ -1,7 +1,7 @@
 import { ConfigurationError, type BrokerOptions } from "../core/index.js";
-import { positive, resolveClusterConnection, resolveClusterTiming, type KafkaClusterOptions, type ResolvedClusterConnection, type ResolvedClusterTiming } from "../kafka/shared/index.js";
+import { positive, resolveClusterConnection, resolveClusterTiming, type KafkaClusterOptions, type ResolvedClusterConnection, type ResolvedClusterTiming } from "../kafka-common/index.js";
 
-export type { AutoOffsetReset, KafkaPublishOptions as ConfluentPublishOptions, KafkaSubscribeOptions as ConfluentSubscribeOptions } from "../kafka/shared/index.js";
+export type { AutoOffsetReset, KafkaPublishOptions as ConfluentPublishOptions, KafkaSubscribeOptions as ConfluentSubscribeOptions } from "../kafka-common/index.js";
 
 /** librdkafka configuration properties (`security.protocol`, `sasl.mechanisms`, …), passed to every client as they are. */
 export type LibrdkafkaConfig = Readonly<Record<string, string | number | boolean>>;

@@ -1,5 +1,5 @@
 import type { DeliveryHandler, SubscriptionSpec } from "../core/index.js";
-import { consumerGroup, subscriptionDeliveries, type KafkaDeliveries, type Inflight, type KafkaSubscribeOptions, type SubscriptionContextOf } from "../kafka/shared/index.js";
+import { consumerGroup, subscriptionDeliveries, type KafkaDeliveries, type Inflight, type KafkaSubscribeOptions, type SubscriptionContextOf } from "../kafka-common/index.js";
 import { ASSIGN_PARTITIONS, connectionError, createConsumer, type ConfluentConsumer, type ConfluentRebalanceError, type ConfluentRecord, type TopicPartition } from "./client.js";
 import { toIncoming } from "./message.js";
 import type { ResolvedConfluentOptions } from "./options.js";

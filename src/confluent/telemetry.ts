@@ -1,4 +1,4 @@
-import { kafkaTelemetry } from "../kafka/shared/index.js";
+import { kafkaTelemetry } from "../kafka-common/index.js";
 import type { ConfluentRecord } from "./client.js";
 import { recordView } from "./message.js";
 

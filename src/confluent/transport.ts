@@ -13,7 +13,7 @@ import {
   type Inflight,
   type KafkaPublishOptions,
   type KafkaSubscribeOptions,
-} from "../kafka/shared/index.js";
+} from "../kafka-common/index.js";
 import { connectionError, createAdmin, createProducer, within, type ConfluentAdmin, type ConfluentProducer, type ConfluentRecord } from "./client.js";
 import type { ResolvedConfluentOptions } from "./options.js";
 import { ConfluentSubscription, type SubscriptionContext } from "./subscription.js";

@@ -1,5 +1,5 @@
 import { Broker, Router, type Logger, type RouterOptions } from "../core/index.js";
-import { validateSubscribeOptions } from "./shared/index.js";
+import { validateSubscribeOptions } from "../kafka-common/index.js";
 import { resolveKafkaOptions, type KafkaBrokerOptions, type KafkaPublishOptions, type KafkaSubscribeOptions } from "./options.js";
 import { KafkaTransport } from "./transport.js";
 

@@ -7,5 +7,5 @@ export { KafkaBroker, KafkaRouter } from "./broker.js";
 export type { KafkaRecord } from "./client.js";
 export { KafkaError } from "./errors.js";
 export type { AutoOffsetReset, KafkaBrokerOptions, KafkaPublishOptions, KafkaSubscribeOptions } from "./options.js";
-export { DEAD_LETTER_FROM, DELIVERY_COUNT, WIRE_HEADERS } from "./shared/index.js";
+export { DEAD_LETTER_FROM, DELIVERY_COUNT, WIRE_HEADERS } from "../kafka-common/index.js";
 export { kafkaTelemetryProvider } from "./telemetry.js";

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from "../core/index.js";
-import type { KafkaRecordView } from "./shared/index.js";
-import { readHeaders } from "./shared/index.js";
+import type { KafkaRecordView } from "../kafka-common/index.js";
+import { readHeaders } from "../kafka-common/index.js";
 import type { KafkaRecord } from "./client.js";
 
 const EMPTY = new Uint8Array(0);

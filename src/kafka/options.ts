@@ -1,8 +1,8 @@
 import type { ConnectionOptions } from "@platformatic/kafka";
 import type { BrokerOptions } from "../core/index.js";
-import { resolveClusterConnection, resolveClusterTiming, type KafkaClusterOptions, type ResolvedClusterConnection, type ResolvedClusterTiming } from "./shared/index.js";
+import { resolveClusterConnection, resolveClusterTiming, type KafkaClusterOptions, type ResolvedClusterConnection, type ResolvedClusterTiming } from "../kafka-common/index.js";
 
-export type { AutoOffsetReset, KafkaPublishOptions, KafkaSubscribeOptions } from "./shared/options.js";
+export type { AutoOffsetReset, KafkaPublishOptions, KafkaSubscribeOptions } from "../kafka-common/options.js";
 
 export interface KafkaBrokerOptions extends BrokerOptions<"kafka">, KafkaClusterOptions {
   /** TLS, SASL and socket settings, passed to @platformatic/kafka as they are. */

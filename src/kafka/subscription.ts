@@ -1,5 +1,5 @@
 import type { DeliveryHandler, SubscriptionSpec } from "../core/index.js";
-import { consumerGroup, subscriptionDeliveries, topicPattern, type KafkaDeliveries, type Inflight, type KafkaSubscribeOptions, type SubscriptionContextOf } from "./shared/index.js";
+import { consumerGroup, subscriptionDeliveries, topicPattern, type KafkaDeliveries, type Inflight, type KafkaSubscribeOptions, type SubscriptionContextOf } from "../kafka-common/index.js";
 import { connectionError, createConsumer, type KafkaConsumer, type KafkaRecord, type KafkaStream } from "./client.js";
 import { toIncoming } from "./message.js";
 import type { ResolvedKafkaOptions } from "./options.js";

@@ -1,4 +1,4 @@
-import { kafkaTelemetry } from "./shared/index.js";
+import { kafkaTelemetry } from "../kafka-common/index.js";
 import type { KafkaRecord } from "./client.js";
 import { recordView } from "./message.js";
 

@@ -13,7 +13,7 @@ import {
   type Inflight,
   type KafkaPublishOptions,
   type KafkaSubscribeOptions,
-} from "./shared/index.js";
+} from "../kafka-common/index.js";
 import { connectionError, createAdmin, createProducer, type KafkaAdmin, type KafkaProducer, type KafkaRecord, type RecordToProduce } from "./client.js";
 import type { ResolvedKafkaOptions } from "./options.js";
 import { KafkaSubscription, type SubscriptionContext } from "./subscription.js";

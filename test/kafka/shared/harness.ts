@@ -4,7 +4,7 @@
 import { randomUUID } from "node:crypto";
 import net from "node:net";
 import type { Broker, Middleware, RouterOptions } from "../../../src/core/index.js";
-import type { KafkaPublishOptions, KafkaSubscribeOptions } from "../../../src/kafka/shared/index.js";
+import type { KafkaPublishOptions, KafkaSubscribeOptions } from "../../../src/kafka-common/index.js";
 import type { AnyBroker, AnyRouter, BrokerHarness, ConformanceBrokerOptions } from "../../conformance/harness.js";
 import { parseServerAttributes, type TelemetryHarness } from "../../conformance/telemetry-kit.js";
 

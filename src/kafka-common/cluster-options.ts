@@ -1,7 +1,7 @@
 // Broker options both Kafka adapters take the same way (cluster address, acks, group timing, commit and pattern
 // intervals), validated the same way. Each adapter adds its client's own settings (`connection`, `config`,
 // `connectTimeoutMs`) and names itself in the error messages, so a message says which adapter refused it.
-import { ConfigurationError } from "../../core/index.js";
+import { ConfigurationError } from "../core/index.js";
 
 export interface KafkaClusterOptions {
   /** `host:port` of one or more brokers of the cluster (default `127.0.0.1:9092`). */

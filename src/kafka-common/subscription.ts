@@ -2,7 +2,7 @@
 // services, its consumer group, and the deliveries between the consumer and core. The consumer itself (how it
 // joins, pauses and commits) is each client's own.
 import { randomUUID } from "node:crypto";
-import type { DeliveryHandler, SubscriptionSpec } from "../../core/index.js";
+import type { DeliveryHandler, SubscriptionSpec } from "../core/index.js";
 import { KafkaDeliveries, type Inflight } from "./deliveries.js";
 import type { KafkaSubscribeOptions } from "./options.js";
 

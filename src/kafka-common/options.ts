@@ -1,4 +1,4 @@
-import { ConfigurationError, type BatchOptions } from "../../core/index.js";
+import { ConfigurationError, type BatchOptions } from "../core/index.js";
 
 /** Where a consumer group without a committed offset starts: new messages only (Kafka's default) or the log's start. */
 export type AutoOffsetReset = "latest" | "earliest";

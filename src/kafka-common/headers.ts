@@ -1,4 +1,4 @@
-import type { Headers, OutgoingMessage } from "../../core/index.js";
+import type { Headers, OutgoingMessage } from "../core/index.js";
 
 /**
  * Kafka records have headers and nothing else for message properties: these are the header names, the ones

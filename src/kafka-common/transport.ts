@@ -2,7 +2,7 @@
 // record fields, and the bookkeeping of subscriptions, inbox topics and topic creation. Both adapters'
 // transports hold one of each and keep only the calls into their own client.
 import { randomUUID } from "node:crypto";
-import type { TransportCapabilities, TransportSubscription } from "../../core/index.js";
+import type { TransportCapabilities, TransportSubscription } from "../core/index.js";
 
 export const KAFKA_CAPABILITIES: TransportCapabilities = {
   // Replies go to a private inbox topic of the requesting client, consumed by that client alone.

@@ -1,4 +1,4 @@
-import { DeliveryQueue, RedeliveryRule, type BatchOptions, type Delivery, type IncomingMessage, type Settlement } from "../../core/index.js";
+import { DeliveryQueue, RedeliveryRule, type BatchOptions, type Delivery, type IncomingMessage, type Settlement } from "../core/index.js";
 import { OffsetLedger } from "./offsets.js";
 
 /** One record on its way through a subscription: where it sits in its partition and how often it was delivered. */

@@ -1,4 +1,4 @@
-import type { IncomingMessage, MessagingFacts, PublishCommand, SubscriptionFacts, TelemetryProvider } from "../../core/index.js";
+import type { IncomingMessage, MessagingFacts, PublishCommand, SubscriptionFacts, TelemetryProvider } from "../core/index.js";
 import { text } from "./headers.js";
 import type { KafkaPublishOptions } from "./options.js";
 
