@@ -1,15 +1,12 @@
 // Kafka (postline/kafka and postline/confluent) with the Kafka bindings 0.5.0: a channel is a topic, a
 // subscriber's group is its consumer group.
-import { hostOf, transportServer, type BrokerProfile } from "./profile.js";
+import { type BrokerProfile, envelopeHeaders, serverAt } from "./profile.js";
 
 const BINDING_VERSION = "0.5.0";
 
 export const kafkaProfile: BrokerProfile = {
-  server(broker) {
-    return transportServer(broker) === undefined ? undefined : { protocol: "kafka", host: hostOf(broker, 9092) };
-  },
-  correlationIdLocation: "$message.header#/correlation_id",
-  replyToLocation: "$message.header#/reply_to",
+  server: serverAt("kafka", 9092),
+  ...envelopeHeaders,
   subscription(destination, options) {
     const pattern = options.pattern === undefined ? undefined : options.pattern === true ? destination : options.pattern instanceof RegExp ? options.pattern.source : JSON.stringify(options.pattern);
     const group = typeof options.group === "string" ? options.group : undefined;

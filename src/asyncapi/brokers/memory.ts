@@ -1,10 +1,9 @@
 // The in-process broker: destinations inside one process, no server and no protocol bindings.
-import type { BrokerProfile } from "./profile.js";
+import { envelopeHeaders, type BrokerProfile } from "./profile.js";
 
 export const memoryProfile: BrokerProfile = {
   server: () => undefined,
-  correlationIdLocation: "$message.header#/correlation_id",
-  replyToLocation: "$message.header#/reply_to",
+  ...envelopeHeaders,
   subscription(destination, options) {
     const group = typeof options.group === "string" ? ` (group "${options.group}": its subscribers split the messages)` : "";
     return { address: destination, description: `In-process destination "${destination}"${group}.` };

@@ -1,15 +1,12 @@
 // NATS with the NATS bindings 0.1.0: a channel is a subject (wildcards as written), a queue group is the
 // operation's `queue`. JetStream subscriptions say their stream in the description.
-import { defined, hostOf, transportServer, type BrokerProfile } from "./profile.js";
+import { type BrokerProfile, defined, envelopeHeaders, serverAt } from "./profile.js";
 
 const BINDING_VERSION = "0.1.0";
 
 export const natsProfile: BrokerProfile = {
-  server(broker) {
-    return transportServer(broker) === undefined ? undefined : { protocol: "nats", host: hostOf(broker, 4222) };
-  },
-  correlationIdLocation: "$message.header#/correlation_id",
-  replyToLocation: "$message.header#/reply_to",
+  server: serverAt("nats", 4222),
+  ...envelopeHeaders,
   subscription(destination, options) {
     const jetstream = options.jetstream as { stream?: unknown; durable?: unknown } | undefined;
     const stream = jetstream === undefined ? undefined : typeof jetstream.stream === "string" ? jetstream.stream : (jetstream.stream as { name?: string } | undefined)?.name;

@@ -45,6 +45,17 @@ export function hostOf(broker: object, defaultPort: number): string {
   return `${host}:${server.port ?? defaultPort}`;
 }
 
+/** Where Postline's envelope headers carry them on every broker that has free-form headers (all but MQTT). */
+export const envelopeHeaders = {
+  correlationIdLocation: "$message.header#/correlation_id",
+  replyToLocation: "$message.header#/reply_to",
+} as const;
+
+/** `server()` for a broker whose transport reports a host and port: the protocol, and the port when none is said. */
+export function serverAt(protocol: string, defaultPort: number): BrokerProfile["server"] {
+  return (broker) => (transportServer(broker) === undefined ? undefined : { protocol, host: hostOf(broker, defaultPort) });
+}
+
 /** Drops undefined values, so that bindings carry only what the options say. */
 export function defined(record: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined));

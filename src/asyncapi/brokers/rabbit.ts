@@ -1,7 +1,7 @@
 // RabbitMQ (AMQP 0-9-1) with the AMQP bindings 0.3.0. A Postline destination is a durable topic exchange of
 // that name, and its subscribers' queues are bound with a routing key; FastStream-style options name a queue,
 // or an exchange whose routing key is the destination.
-import { defined, hostOf, type BrokerProfile, type ChannelShape } from "./profile.js";
+import { type BrokerProfile, type ChannelShape, defined, envelopeHeaders, hostOf } from "./profile.js";
 
 const BINDING_VERSION = "0.3.0";
 
@@ -38,8 +38,7 @@ export const rabbitProfile: BrokerProfile = {
     const secure = typeof address === "string" && address.startsWith("amqps:");
     return { protocol: secure ? "amqps" : "amqp", protocolVersion: "0.9.1", host: hostOf(broker, secure ? 5671 : 5672) };
   },
-  correlationIdLocation: "$message.header#/correlation_id",
-  replyToLocation: "$message.header#/reply_to",
+  ...envelopeHeaders,
   subscription(destination, options) {
     if (options.queue !== undefined || options.exchange !== undefined) {
       const spec = options.queue === true || options.queue === undefined ? {} : (options.queue as Record<string, unknown>);

@@ -1,6 +1,6 @@
 // Redis: a channel is a pub/sub channel (or pattern), a list or a stream. AsyncAPI's Redis bindings define
 // no fields yet, so the kind is said in the channel's description.
-import { hostOf, transportServer, type BrokerProfile } from "./profile.js";
+import { type BrokerProfile, envelopeHeaders, serverAt } from "./profile.js";
 
 function described(destination: string, kind: unknown, pattern: unknown, group: unknown): string {
   if (kind === "list") return `The Redis list "${destination}": each message goes to one consumer.`;
@@ -11,11 +11,8 @@ function described(destination: string, kind: unknown, pattern: unknown, group: 
 }
 
 export const redisProfile: BrokerProfile = {
-  server(broker) {
-    return transportServer(broker) === undefined ? undefined : { protocol: "redis", host: hostOf(broker, 6379) };
-  },
-  correlationIdLocation: "$message.header#/correlation_id",
-  replyToLocation: "$message.header#/reply_to",
+  server: serverAt("redis", 6379),
+  ...envelopeHeaders,
   subscription(destination, options) {
     return { address: destination, description: described(destination, options.kind, options.pattern, options.group) };
   },
